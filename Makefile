@@ -1,0 +1,71 @@
+# Grassroots organization portal. `make demo` serves the demo; `make test` runs the suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# A Python 3.12+ to build the venv with: $(PYTHON) if given, else the first that fits.
+PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -r); do \
+	"$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo "$$c"; break; }; \
+	done)
+
+.PHONY: help
+help:  ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Python 3.12 or newer is needed (Django 6.1). Install one (e.g. 'pyenv install 3.13'"; \
+		echo "or your system's python3.13 package), or name it: make PYTHON=/path/to/python3.13"; \
+		exit 1; fi
+	@echo "Creating $(VENV) with $(PYTHON)"
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+.PHONY: install
+install: $(VENV)/.installed  ## create .venv and install the dependencies
+
+.PHONY: setup
+setup: install  ## migrate, load the regions and the demo data, create demo accounts
+	DEBUG=1 $(MANAGE) migrate --no-input
+	DEBUG=1 $(MANAGE) load_regions
+	DEBUG=1 $(MANAGE) seed_demo
+	DEBUG=1 $(MANAGE) collectstatic --no-input --verbosity 0
+
+.PHONY: demo
+demo: setup  ## set up and serve the demo portal on http://127.0.0.1:8000
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+.PHONY: test
+test: install  ## the whole suite (embedded PostgreSQL unless DATABASE_URL is set)
+	$(PY) -m pytest --create-db --cov --cov-report=term $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: install  ## ruff, Django checks, missing migrations, translation catalog
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=1 $(MANAGE) check
+	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+	DEBUG=1 $(MANAGE) check_catalog
+
+.PHONY: messages
+messages: install  ## refresh and compile the zh_Hans catalog
+	DEBUG=1 $(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=node_modules
+	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv
+
+.PHONY: stop-db
+stop-db: install  ## stop the embedded PostgreSQL server
+	$(MANAGE) embedded_db stop
+
+.PHONY: clean
+clean:  ## remove the venv and the embedded database
+	-$(MANAGE) embedded_db stop 2>/dev/null
+	rm -rf $(VENV) var

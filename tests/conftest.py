@@ -1,0 +1,54 @@
+"""The suite's vocabulary: the real region tree, and personas with their scopes."""
+
+import pytest
+from django.core.management import call_command
+
+from portal.models import User, UserRole
+
+TIANYU = "360803100"  # 天玉镇, a town of 青原区
+QINGYUAN = "360803"  # 青原区, a county of 吉安市
+JIZHOU = "360802"  # 吉州区, the sibling county
+JIAN = "3608"  # 吉安市
+JIANGXI = "36"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real region tree once: the national levels and Ji'an's villages."""
+    with django_db_blocker.unblock():
+        call_command("load_regions", verbosity=0, stdout=_Null())
+        call_command("load_regions", levels="5", province=JIAN, stdout=_Null())
+
+
+class _Null:
+    def write(self, *args):
+        pass
+
+
+def make_user(username: str, *, region: str | None, role: str, **extra) -> User:
+    return User.objects.create_user(
+        username=username, password="pw-" + username, region_id=region, role=role, **extra
+    )
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("root", password="pw-root")
+
+
+@pytest.fixture
+def city_official(db):
+    """A viewer of 吉安市: reads the whole city."""
+    return make_user("jian-official", region=JIAN, role=UserRole.VIEWER, is_staff=True)
+
+
+@pytest.fixture
+def county_staff(db):
+    """A staffer of 青原区: reads and writes that county only."""
+    return make_user("qingyuan-staff", region=QINGYUAN, role=UserRole.STAFF, is_staff=True)
+
+
+@pytest.fixture
+def outsider(db):
+    """A staffer of the sibling county 吉州区: must never see 青原区's records."""
+    return make_user("jizhou-staff", region=JIZHOU, role=UserRole.STAFF, is_staff=True)
