@@ -1,0 +1,3 @@
+"""API routes, versioned under /api/v1/."""
+
+urlpatterns = []
