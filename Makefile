@@ -5,6 +5,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
+CATALOG := locale/zh_Hans/LC_MESSAGES/django.po
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -57,9 +58,10 @@ lint: install  ## ruff, Django checks, missing migrations, translation catalog
 	DEBUG=1 $(MANAGE) check_catalog
 
 .PHONY: messages
-messages: install  ## refresh and compile the zh_Hans catalog
-	DEBUG=1 $(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=node_modules
-	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv
+messages: install  ## refresh the zh_Hans catalog (with the vendored third-party messages) and compile it
+	DEBUG=1 $(MANAGE) makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=node_modules --ignore=static
+	msgcat --use-first -o $(CATALOG) $(CATALOG) locale/vendor/*.zh_Hans.po
+	DEBUG=1 $(MANAGE) compilemessages -l zh_Hans --ignore=.venv
 
 .PHONY: stop-db
 stop-db: install  ## stop the embedded PostgreSQL server
