@@ -2,7 +2,9 @@
 
 import pytest
 from django.core.management import call_command
+from pytest_django.fixtures import validate_django_db
 
+from orgs.models import Region
 from portal.models import User, UserRole
 
 TIANYU = "360803100"  # 天玉镇, a town of 青原区
@@ -12,12 +14,33 @@ JIAN = "3608"  # 吉安市
 JIANGXI = "36"
 
 
+def load_region_tree():
+    """The national levels and Ji'an's villages (idempotent, about two seconds)."""
+    call_command("load_regions", stdout=_Null())
+    call_command("load_regions", levels="5", province=JIAN, stdout=_Null())
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the real region tree once: the national levels and Ji'an's villages."""
+    """Load the real region tree once for the tests that run in a rolled-back transaction."""
     with django_db_blocker.unblock():
-        call_command("load_regions", verbosity=0, stdout=_Null())
-        call_command("load_regions", levels="5", province=JIAN, stdout=_Null())
+        load_region_tree()
+
+
+@pytest.fixture(autouse=True)
+def _region_tree_for_committing_tests(request):
+    """Tests that commit end with a flush that empties every table: reload the tree first.
+
+    pytest-django runs these tests after the rolled-back ones, so only they pay for it.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    committing = bool(marker and validate_django_db(marker)[0]) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if committing:
+        request.getfixturevalue("_django_db_helper")
+        if not Region.objects.filter(code=JIAN).exists():
+            load_region_tree()
 
 
 class _Null:
