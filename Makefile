@@ -63,6 +63,15 @@ messages: install  ## refresh the zh_Hans catalog (with the vendored third-party
 	msgcat --use-first -o $(CATALOG) $(CATALOG) locale/vendor/*.zh_Hans.po
 	DEBUG=1 $(MANAGE) compilemessages -l zh_Hans --ignore=.venv
 
+.PHONY: backup
+backup: install  ## back up the database: make backup [FILE=path.dump]
+	DEBUG=1 $(MANAGE) backup $(FILE)
+
+.PHONY: restore
+restore: install  ## restore a backup: make restore FILE=path.dump
+	@[ -n "$(FILE)" ] || { echo "Name the backup: make restore FILE=var/backups/portal-....dump"; exit 2; }
+	DEBUG=1 $(MANAGE) restore $(FILE)
+
 .PHONY: stop-db
 stop-db: install  ## stop the embedded PostgreSQL server
 	$(MANAGE) embedded_db stop

@@ -28,13 +28,24 @@ def server(base_dir: Path):
         return get_server(path, cleanup_mode=None)
 
 
-def database_url(base_dir: Path) -> str:
-    """Return a DATABASE_URL for the embedded server, creating the portal database once."""
+def database_settings(base_dir: Path) -> dict:
+    """Django database settings for the embedded server, creating the portal database once."""
     handle = server(base_dir)
-    info = handle.get_postmaster_info()
-    socket_dir = info.socket_dir
     _ensure_database(handle)
-    return f"postgres://postgres@/{DATABASE_NAME}?host={socket_dir}"
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": DATABASE_NAME,
+        "USER": "postgres",
+        "HOST": str(handle.get_postmaster_info().socket_dir),
+    }
+
+
+def database_url(base_dir: Path) -> str:
+    """The embedded server as a DATABASE_URL (socket path percent-encoded as the host)."""
+    from urllib.parse import quote
+
+    host = database_settings(base_dir)["HOST"]
+    return f"postgres://postgres@{quote(host, safe='')}/{DATABASE_NAME}"
 
 
 def _ensure_database(handle) -> None:

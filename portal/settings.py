@@ -72,17 +72,17 @@ TEMPLATES = [
 ]
 
 
-def _database_url() -> str:
+def _database() -> dict:
     """DATABASE_URL from the environment, else the embedded server under var/."""
     url = env.str("DATABASE_URL", default="")
     if url:
-        return url
-    from portal.embedded import database_url
+        return env.db_url_config(url)
+    from portal.embedded import database_settings
 
-    return database_url(BASE_DIR)
+    return database_settings(BASE_DIR)
 
 
-DATABASES = {"default": env.db_url_config(_database_url())}
+DATABASES = {"default": _database()}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_portal")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
