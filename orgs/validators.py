@@ -4,6 +4,7 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 #: Province prefixes of resident ID numbers (GB 11643), including 71/81/82/83.
@@ -38,7 +39,7 @@ def validate_id_number(value: str) -> None:
         raise ValidationError(
             _("The birth date in the ID number is invalid."), code="id_birth"
         ) from None
-    if birth.year < 1900 or birth > datetime.date.today():
+    if birth.year < 1900 or birth > timezone.localdate():
         raise ValidationError(_("The birth date in the ID number is invalid."), code="id_birth")
     if id_check_char(value[:17]) != value[17]:
         raise ValidationError(_("The ID number's check digit is wrong."), code="id_check")

@@ -31,6 +31,7 @@ class BranchFactory(DjangoModelFactory):
 class StandardFactory(DjangoModelFactory):
     class Meta:
         model = Standard
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"std-{n}")
     name = factory.Sequence(lambda n: f"标准{n}")

@@ -1,0 +1,55 @@
+"""Reads of the orgs app: branches with their latest assessment, regions to choose from."""
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Length
+from django.shortcuts import get_object_or_404
+
+from orgs.models import Assessment, Branch, Region
+
+
+def _latest_assessment(column: str) -> Subquery:
+    """``column`` of the branch's latest assessment, by the orgs_assess_latest_idx index."""
+    latest = Assessment.objects.filter(branch=OuterRef("pk")).order_by("-assessed_on", "-id")
+    return Subquery(latest.values(column)[:1])
+
+
+def branch_list(*, user) -> QuerySet[Branch]:
+    """Branches the user may see, with their region, parent and latest assessment (one query).
+
+    Annotated with ``latest_assessed_on``, ``latest_met`` and ``latest_total`` (None for a
+    branch never assessed).
+    """
+    return (
+        Branch.objects.visible_to(user)
+        .select_related("region", "parent")
+        .annotate(
+            latest_assessed_on=_latest_assessment("assessed_on"),
+            latest_met=_latest_assessment("met_count"),
+            latest_total=_latest_assessment("item_count"),
+        )
+    )
+
+
+def branch_get(*, user, pk: int) -> Branch:
+    """One branch of ``branch_list``; Http404 when it is outside the user's region."""
+    return get_object_or_404(branch_list(user=user), pk=pk)
+
+
+def region_children(*, region: Region) -> QuerySet[Region]:
+    """The regions directly below ``region`` that are still in force, by code."""
+    return Region.objects.filter(parent=region).current().order_by("code")
+
+
+def region_search(*, user, query: str, limit: int = 20) -> QuerySet[Region]:
+    """Current regions in the user's scope whose code starts with ``query`` (digits) or whose
+    name contains it; higher levels first, then by code.
+    """
+    query = query.strip()
+    regions = Region.objects.visible_to(user).current()
+    if not query:
+        return regions.none()
+    if query.isdigit():
+        regions = regions.filter(code__startswith=query)
+    else:
+        regions = regions.filter(name__icontains=query)
+    return regions.order_by(Length("code"), "code")[:limit]
