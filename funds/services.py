@@ -1,0 +1,448 @@
+"""Write services of the funds app: donors, campaigns, donations and their reversals.
+
+Every service checks the caller's rights and region scope, collects field-level errors of
+its own rules, runs ``full_clean()`` and saves in one transaction: a ValidationError leaves
+nothing saved.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from funds.choices import DonationKind, DonorKind
+from funds.models import Campaign, Donation, Donor
+from funds.validators import parse_amount, validate_credit_code
+from orgs.choices import BranchStatus
+from orgs.models import Branch, Region
+from orgs.validators import validate_id_number
+
+if TYPE_CHECKING:
+    from portal.models import User
+
+REVERSAL_SUFFIX = "-R"
+#: A given receipt number leaves room for its reversal's suffix in the 40-character column.
+RECEIPT_NO_MAX_LENGTH = Donation._meta.get_field("receipt_no").max_length - len(REVERSAL_SUFFIX)
+#: The shape of the numbers the server assigns; given numbers may not take it.
+SERVER_RECEIPT_NO = re.compile(r"^R\d{4}-\d{8}$")
+IDEMPOTENCY_KEY_MAX_LENGTH = Donation._meta.get_field("idempotency_key").max_length
+
+Errors = dict[str, ValidationError | None]
+
+
+# Donors ---------------------------------------------------------------------------------
+
+
+def donor_create(
+    *,
+    kind: str,
+    name: str,
+    region: Region,
+    identifier: str = "",
+    phone: str = "",
+    address: str = "",
+    user: User | None = None,
+) -> Donor:
+    """Register a donor at ``region``; an identifier is an ID number or a credit code."""
+    _require_writer(user)
+    donor = Donor(
+        kind=kind,
+        name=name.strip(),
+        region=region,
+        identifier=identifier.strip().upper(),
+        phone=phone.strip(),
+        address=address.strip(),
+    )
+    rules = {
+        "region": _scope_error(user, region.code),
+        "identifier": _identifier_error(donor),
+    }
+    with transaction.atomic():
+        _validate(donor, rules)
+        donor.save()
+    return donor
+
+
+def _identifier_error(donor: Donor) -> ValidationError | None:
+    """An individual's ID number, an organization's credit code, unique at the region."""
+    if not donor.identifier:
+        return None
+    if donor.kind == DonorKind.ANONYMOUS:
+        return ValidationError(_("An anonymous donor has no identifier."), code="anonymous")
+    check = validate_id_number if donor.kind == DonorKind.INDIVIDUAL else validate_credit_code
+    try:
+        check(donor.identifier)
+    except ValidationError as error:
+        return error
+    taken = Donor.objects.filter(region=donor.region, identifier=donor.identifier)
+    if taken.exists():
+        return ValidationError(
+            _("A donor with this identifier is already registered at this region."),
+            code="unique",
+        )
+    return None
+
+
+# Campaigns ------------------------------------------------------------------------------
+
+
+def campaign_create(
+    *,
+    name: str,
+    kind: str,
+    region: Region,
+    starts_on: date,
+    ends_on: date | None = None,
+    parent: Campaign | None = None,
+    target_amount: Decimal | None = None,
+    description: str = "",
+    user: User | None = None,
+) -> Campaign:
+    """Start a campaign organized at ``region``, optionally under a campaign at or above it."""
+    _require_writer(user)
+    campaign = Campaign(
+        name=name.strip(),
+        kind=kind,
+        region=region,
+        parent=parent,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        description=description.strip(),
+    )
+    rules = {
+        "region": _scope_error(user, region.code),
+        "parent": _parent_campaign_error(parent, region),
+        "ends_on": _ends_on_error(starts_on, ends_on),
+        "target_amount": _optional_amount(campaign, "target_amount", target_amount),
+        "name": _campaign_name_error(campaign),
+    }
+    with transaction.atomic():
+        _validate(campaign, rules)
+        campaign.save()
+    return campaign
+
+
+def _parent_campaign_error(parent: Campaign | None, region: Region) -> ValidationError | None:
+    if parent is None or region.code.startswith(parent.region_id):
+        return None
+    return ValidationError(
+        _("A sub-campaign must be organized at its parent campaign's region or below it."),
+        code="parent_region",
+    )
+
+
+def _ends_on_error(starts_on: date, ends_on: date | None) -> ValidationError | None:
+    if _is_date(starts_on) and _is_date(ends_on) and ends_on < starts_on:
+        return ValidationError(_("A campaign cannot end before it starts."), code="ends_early")
+    return None
+
+
+def _campaign_name_error(campaign: Campaign) -> ValidationError | None:
+    taken = Campaign.objects.filter(region=campaign.region, name=campaign.name)
+    if campaign.name and taken.exists():
+        return ValidationError(
+            _("A campaign of this name already exists at this region."), code="unique"
+        )
+    return None
+
+
+def _optional_amount(instance: models.Model, field: str, value) -> ValidationError | None:
+    """Set ``field`` to the parsed amount (None stays None); return the parse error, if any."""
+    if value is None:
+        return None
+    try:
+        setattr(instance, field, parse_amount(value))
+    except ValidationError as error:
+        return error
+    return None
+
+
+# Donations ------------------------------------------------------------------------------
+
+
+def donation_record(
+    *,
+    branch: Branch,
+    amount: Decimal,
+    channel: str,
+    received_on: date,
+    kind: str = DonationKind.CASH,
+    donor: Donor | None = None,
+    campaign: Campaign | None = None,
+    in_kind_description: str = "",
+    designated: bool = False,
+    designation: str = "",
+    matching: bool = False,
+    note: str = "",
+    receipt_no: str | None = None,
+    user: User | None = None,
+) -> Donation:
+    """Record a gift received by ``branch``; the server numbers the receipt unless one is given."""
+    return _donation_insert(**locals())
+
+
+def donation_record_idempotent(*, idempotency_key: str, **fields) -> tuple[Donation, bool]:
+    """Record a donation once per key: a repeated key returns the first one and ``False``.
+
+    Calls with one key queue on a transaction-scoped advisory lock taken before the lookup,
+    so concurrent retries cannot both miss the row and both insert.
+    """
+    arguments = inspect.signature(donation_record).bind(**fields)
+    arguments.apply_defaults()
+    user = arguments.arguments["user"]
+    _require_writer(user)
+    _check_idempotency_key(idempotency_key)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [idempotency_key]
+            )
+        existing = Donation.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            return _donation_insert(idempotency_key=idempotency_key, **arguments.arguments), True
+    if _scope_error(user, existing.region_code):
+        # Someone else's key: say only that it is taken, not what it recorded.
+        message = _("This idempotency key is already in use.")
+        raise ValidationError({"idempotency_key": ValidationError(message, code="unique")})
+    return existing, False
+
+
+def _check_idempotency_key(key: str) -> None:
+    if not isinstance(key, str) or not 0 < len(key) <= IDEMPOTENCY_KEY_MAX_LENGTH:
+        message = _("An idempotency key has 1 to %(limit)d characters.") % {
+            "limit": IDEMPOTENCY_KEY_MAX_LENGTH
+        }
+        raise ValidationError({"idempotency_key": ValidationError(message, code="length")})
+
+
+def _donation_insert(
+    *,
+    amount,
+    receipt_no: str | None,
+    user: User | None,
+    idempotency_key: str | None = None,
+    **fields,
+) -> Donation:
+    """Check and save a new donation built from ``donation_record``'s arguments."""
+    _require_writer(user)
+    receipt_no = (receipt_no or "").strip()
+    donation = Donation(
+        **_stripped(fields),
+        region_code=fields["branch"].region_id,
+        receipt_no=receipt_no,
+        recorded_by=user,
+        idempotency_key=idempotency_key,
+    )
+    rules = _donation_rules(donation, user=user)
+    rules["amount"] = _optional_amount(donation, "amount", amount)
+    rules["receipt_no"] = _given_receipt_no_error(receipt_no) if receipt_no else None
+    with transaction.atomic():
+        # An empty receipt number is assigned after the checks, so a refusal spends no number.
+        _validate(donation, rules, exclude=[] if receipt_no else ["receipt_no"])
+        donation.receipt_no = receipt_no or _next_receipt_no(donation.received_on)
+        donation.save()
+    return donation
+
+
+def _stripped(fields: dict) -> dict:
+    return {
+        name: value.strip() if isinstance(value, str) else value for name, value in fields.items()
+    }
+
+
+def _donation_rules(donation: Donation, *, user: User | None) -> Errors:
+    """The field errors of a new donation's own rules (scope, branch, campaign, dates, text)."""
+    in_kind = donation.kind == DonationKind.IN_KIND
+    return {
+        "branch": _branch_error(donation.branch, user),
+        "donor": donation.donor and _scope_error(user, donation.donor.region_id),
+        "campaign": donation.campaign and _campaign_error(donation.campaign, donation.branch, user),
+        "received_on": _future_error(donation.received_on),
+        "in_kind_description": _required_error(
+            in_kind and not donation.in_kind_description,
+            _("A donation in kind needs the goods and their quantity."),
+        ),
+        "designation": _required_error(
+            donation.designated and not donation.designation,
+            _("A designated donation needs its purpose."),
+        ),
+    }
+
+
+def _branch_error(branch: Branch, user: User | None) -> ValidationError | None:
+    """A branch in the user's region that still exists."""
+    if scope_error := _scope_error(user, branch.region_id):
+        return scope_error
+    if branch.status == BranchStatus.DISSOLVED:
+        return ValidationError(
+            _("This branch is dissolved and cannot receive donations."), code="dissolved"
+        )
+    return None
+
+
+def _campaign_error(
+    campaign: Campaign, branch: Branch, user: User | None
+) -> ValidationError | None:
+    """A campaign the user can see, organized at the branch's region or a region above it."""
+    above_user = user is not None and (user.region_id or "").startswith(campaign.region_id)
+    if _scope_error(user, campaign.region_id) and not above_user:
+        return _outside_region()
+    if not branch.region_id.startswith(campaign.region_id):
+        return ValidationError(
+            _("The campaign must be organized at the branch's region or a region above it."),
+            code="campaign_region",
+        )
+    return None
+
+
+def _future_error(received_on: date) -> ValidationError | None:
+    if _is_date(received_on) and received_on > timezone.localdate():
+        return ValidationError(_("The date cannot be later than today."), code="future")
+    return None
+
+
+def _required_error(missing: bool, message: str) -> ValidationError | None:
+    return ValidationError(message, code="required") if missing else None
+
+
+def _given_receipt_no_error(receipt_no: str) -> ValidationError | None:
+    """A given receipt number: short enough for its reversal, in no reserved shape, unused."""
+    if len(receipt_no) > RECEIPT_NO_MAX_LENGTH:
+        return ValidationError(
+            _("A receipt number has at most %(limit)d characters.")
+            % {"limit": RECEIPT_NO_MAX_LENGTH},
+            code="max_length",
+        )
+    if receipt_no.endswith(REVERSAL_SUFFIX):
+        return ValidationError(
+            _("Receipt numbers ending in “-R” are kept for reversal entries."), code="reserved"
+        )
+    if SERVER_RECEIPT_NO.match(receipt_no):
+        return ValidationError(
+            _(
+                "Receipt numbers like R2024-00000001 are assigned by the server; "
+                "leave the receipt number empty to get one."
+            ),
+            code="reserved",
+        )
+    return _receipt_no_taken_error(receipt_no)
+
+
+def _receipt_no_taken_error(receipt_no: str) -> ValidationError | None:
+    """Runs one query."""
+    if Donation.objects.filter(receipt_no=receipt_no).exists():
+        return ValidationError(
+            _("Receipt number %(receipt_no)s is already in use.") % {"receipt_no": receipt_no},
+            code="unique",
+        )
+    return None
+
+
+def _next_receipt_no(received_on: date) -> str:
+    """``R<year received>-<8 digits>`` from the receipt sequence (one query)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('funds_receipt_no_seq')")
+        (number,) = cursor.fetchone()
+    return f"R{received_on.year}-{number:08d}"
+
+
+# Reversals ------------------------------------------------------------------------------
+
+
+def donation_reverse(*, donation: Donation, reason: str, user: User | None = None) -> Donation:
+    """Correct a donation by a reversal entry of the negative amount, received today.
+
+    The original row is locked first, so two concurrent reversals of it queue and the second
+    one finds the first.
+    """
+    _require_writer(user)
+    with transaction.atomic():
+        original = Donation.objects.select_for_update().get(pk=donation.pk)
+        reversal = _reversal_of(original, reason=reason.strip(), user=user)
+        refused = _scope_error(user, original.region_code) or _reversible_error(original)
+        rules = {
+            "donation": refused,
+            "reason": _required_error(not reversal.reason, _("A reversal needs a reason.")),
+            "receipt_no": None if refused else _receipt_no_taken_error(reversal.receipt_no),
+        }
+        # A refused original would break the model's checks on the reversal's link and number
+        # a second time, in words less clear.
+        _validate(reversal, rules, exclude=["reverses", "receipt_no"] if refused else [])
+        reversal.save()
+    return reversal
+
+
+def _reversal_of(original: Donation, *, reason: str, user: User | None) -> Donation:
+    return Donation(
+        reverses=original,
+        branch_id=original.branch_id,
+        region_code=original.region_code,
+        donor_id=original.donor_id,
+        campaign_id=original.campaign_id,
+        kind=original.kind,
+        channel=original.channel,
+        in_kind_description=original.in_kind_description,
+        amount=-original.amount,
+        received_on=timezone.localdate(),
+        receipt_no=f"{original.receipt_no}{REVERSAL_SUFFIX}",
+        reason=reason,
+        recorded_by=user,
+    )
+
+
+def _reversible_error(original: Donation) -> ValidationError | None:
+    """Runs one query: whether a reversal entry already references the original."""
+    if original.is_reversal:
+        return ValidationError(
+            _("A reversal entry cannot itself be reversed."), code="reversal_entry"
+        )
+    if Donation.objects.filter(reverses=original).exists():
+        return ValidationError(_("This donation has already been reversed."), code="reversed")
+    return None
+
+
+# Shared checks --------------------------------------------------------------------------
+
+
+def _require_writer(user: User | None) -> None:
+    """Viewers read only: PermissionDenied for them (no user is the system: imports, seeds)."""
+    if user is not None and not (user.is_active and user.can_write):
+        raise PermissionDenied(_("Your role can only view records."))
+
+
+def _scope_error(user: User | None, code: str) -> ValidationError | None:
+    if user is None or user.in_scope(code):
+        return None
+    return _outside_region()
+
+
+def _outside_region() -> ValidationError:
+    return ValidationError(_("This lies outside your region."), code="out_of_scope")
+
+
+def _is_date(value) -> bool:
+    return isinstance(value, date)
+
+
+def _validate(instance: models.Model, rules: Errors, *, exclude: Iterable[str] = ()) -> None:
+    """Raise the failed ``rules`` and ``full_clean()``'s errors together, by field.
+
+    Fields whose rule failed are left out of ``full_clean()``: one mistake gives one message,
+    not a second one from the model constraint it also breaks.
+    """
+    errors = {field: [error] for field, error in rules.items() if error is not None}
+    try:
+        instance.full_clean(exclude=[*errors, *exclude])
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
