@@ -37,6 +37,7 @@ install: $(VENV)/.installed  ## create .venv and install the dependencies
 setup: install  ## migrate, load the regions and the demo data, create demo accounts
 	DEBUG=1 $(MANAGE) migrate --no-input
 	DEBUG=1 $(MANAGE) load_regions
+	DEBUG=1 $(MANAGE) load_regions --levels 5 --province 3608
 	DEBUG=1 $(MANAGE) seed_demo
 	DEBUG=1 $(MANAGE) collectstatic --no-input --verbosity 0
 

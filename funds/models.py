@@ -262,3 +262,6 @@ class Donation(TimeStampedModel):
     @property
     def is_reversal(self) -> bool:
         return self.reverses_id is not None
+
+
+from funds.summaries import DonationSummary  # noqa: E402,F401  (registers the summary models)

@@ -369,3 +369,6 @@ class ServiceRecord(TimeStampedModel):
 
     def __str__(self):
         return f"{self.volunteer} {self.served_on} {self.hours}h"
+
+
+from members.summaries import MemberSummary  # noqa: E402,F401  (registers the summary models)

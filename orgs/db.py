@@ -65,8 +65,7 @@ def copy_region_code_trigger(*, name: str, source_table: str, source_key: str, c
         name=name,
         when=pgtrigger.Before,
         operation=pgtrigger.Insert | pgtrigger.UpdateOf(f"{source_key}_id"),
-        func=(
-            f"NEW.region_code := (SELECT {column} FROM {source_table} "
-            f"WHERE id = NEW.{source_key}_id); RETURN NEW;"  # noqa: S608 (names, not input)
-        ),
+        # Table and column names come from the model definitions, never from input.
+        func=f"NEW.region_code := (SELECT {column} FROM {source_table} "  # noqa: S608
+        f"WHERE id = NEW.{source_key}_id); RETURN NEW;",
     )

@@ -313,3 +313,6 @@ class Assessment(TimeStampedModel):
     @property
     def is_compliant(self) -> bool:
         return self.item_count > 0 and self.met_count == self.item_count
+
+
+from orgs.summaries import BranchSummary  # noqa: E402,F401  (registers the summary models)

@@ -116,16 +116,12 @@ def load(rows: Iterable[tuple[str, str]]) -> dict[str, int]:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE region_load "
-            "(code varchar(12) COLLATE \"C\", name varchar(100), level varchar(10), "
-            "kind varchar(10), parent_id varchar(12) COLLATE \"C\") ON COMMIT DROP"
+            '(code varchar(12) COLLATE "C", name varchar(100), level varchar(10), '
+            'kind varchar(10), parent_id varchar(12) COLLATE "C") ON COMMIT DROP'
         )
-        cursor.copy_expert(
-            "COPY region_load FROM STDIN WITH (FORMAT csv, NULL '')", buffer
-        )
+        cursor.copy_expert("COPY region_load FROM STDIN WITH (FORMAT csv, NULL '')", buffer)
         cursor.execute("UPDATE region_load SET kind = '' WHERE kind IS NULL")
-        cursor.execute(
-            "SELECT count(*) FROM region_load l JOIN orgs_region r USING (code)"
-        )
+        cursor.execute("SELECT count(*) FROM region_load l JOIN orgs_region r USING (code)")
         existing = cursor.fetchone()[0]
         cursor.execute(UPSERT)
         changed = cursor.rowcount

@@ -1,4 +1,24 @@
 """Routes of the pages officials and staff open in the browser."""
 
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from portal import views
+
 app_name = "portal"
-urlpatterns = []
+urlpatterns = [
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path(
+        "accounts/logout/", auth_views.LogoutView.as_view(next_page="portal:login"), name="logout"
+    ),
+    path("", views.home, name="home"),
+    path("regions/<str:code>/", views.region_dashboard, name="region_dashboard"),
+    path("regions/<str:code>/gaps/", views.region_gaps, name="region_gaps"),
+    path("gaps/", views.country_gaps, name="country_gaps"),
+    path("search/", views.search, name="region_search"),
+    path("branches/<int:pk>/", views.branch_detail, name="branch_detail"),
+]

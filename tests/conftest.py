@@ -1,6 +1,9 @@
 """The suite's vocabulary: the real region tree, and personas with their scopes."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from pytest_django.fixtures import validate_django_db
 
@@ -20,11 +23,18 @@ def load_region_tree():
     call_command("load_regions", levels="5", province=JIAN, stdout=_Null())
 
 
+def load_default_standard():
+    """The six-haves standard that a data migration installs (a flush removes it too)."""
+    migration = importlib.import_module("orgs.migrations.0002_six_haves_standard")
+    migration.forward(django_apps, None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real region tree once for the tests that run in a rolled-back transaction."""
     with django_db_blocker.unblock():
         load_region_tree()
+        load_default_standard()
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +51,7 @@ def _region_tree_for_committing_tests(request):
         request.getfixturevalue("_django_db_helper")
         if not Region.objects.filter(code=JIAN).exists():
             load_region_tree()
+            load_default_standard()
 
 
 class _Null:

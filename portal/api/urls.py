@@ -1,3 +1,39 @@
-"""API routes, versioned under /api/v1/."""
+"""API routes: the records and rollups under /api/v1/, the OpenAPI schema and its docs."""
 
-urlpatterns = []
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from portal.api import exports, views
+
+app_name = "api"
+
+v1 = [
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("rollup/", views.CountryRollupView.as_view(), name="rollup"),
+    path("regions/<str:code>/rollup/", views.RegionRollupView.as_view(), name="region-rollup"),
+    path(
+        "regions/<str:code>/rollup.csv", exports.RollupCsvView.as_view(), name="region-rollup-csv"
+    ),
+    path(
+        "regions/<str:code>/rollup.xlsx",
+        exports.RollupXlsxView.as_view(),
+        name="region-rollup-xlsx",
+    ),
+    path(
+        "regions/<str:code>/coverage-gaps/",
+        views.CoverageGapsView.as_view(),
+        name="region-coverage-gaps",
+    ),
+    path("", include("orgs.api.urls")),
+    path("", include("members.api.urls")),
+    path("", include("funds.api.urls")),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Any other address under /api/ answers in JSON like the API, not with an HTML page.
+    re_path(r"^", views.not_found, name="not_found"),
+]

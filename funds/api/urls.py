@@ -1,0 +1,12 @@
+"""Routes of the funds endpoints (included under /api/v1/)."""
+
+from rest_framework.routers import SimpleRouter
+
+from funds.api import views
+
+router = SimpleRouter()
+router.register("donors", views.DonorViewSet, basename="donor")
+router.register("campaigns", views.CampaignViewSet, basename="campaign")
+router.register("donations", views.DonationViewSet, basename="donation")
+
+urlpatterns = router.urls

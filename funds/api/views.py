@@ -1,0 +1,101 @@
+"""Endpoints of donors, campaigns and donations (append-only, corrected by reversals)."""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from funds.api import serializers as s
+from funds.filtersets import CampaignFilterSet, DonationFilterSet, DonorFilterSet
+from funds.models import Campaign, Donation, Donor
+from funds.selectors import campaign_list, donation_list, donor_list
+from funds.services import (
+    campaign_create,
+    donation_record,
+    donation_record_idempotent,
+    donation_reverse,
+    donor_create,
+)
+from portal.api.base import APPEND_ONLY, ScopedViewSet
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=_(
+        "Optional, up to 64 characters. A retry with the same key returns the donation the "
+        "first request recorded (200) instead of recording it twice."
+    ),
+)
+
+
+class DonorViewSet(ScopedViewSet):
+    queryset = Donor.objects.all()
+    selector = donor_list
+    serializer_class = s.DonorSerializer
+    update_serializer_class = s.DonorUpdateSerializer
+    filterset_class = DonorFilterSet
+    create_service = donor_create
+
+
+class CampaignViewSet(ScopedViewSet):
+    """Lists the campaigns above the user's region too; those are read-only for them."""
+
+    queryset = Campaign.objects.all()
+    selector = campaign_list
+    serializer_class = s.CampaignSerializer
+    update_serializer_class = s.CampaignUpdateSerializer
+    filterset_class = CampaignFilterSet
+    create_service = campaign_create
+
+    def region_of(self, campaign: Campaign) -> str:
+        return campaign.region_id
+
+
+class DonationViewSet(ScopedViewSet):
+    """Donations are recorded and reversed, never updated or deleted (405)."""
+
+    http_method_names = APPEND_ONLY
+    queryset = Donation.objects.all()
+    selector = donation_list
+    serializer_class = s.DonationSerializer
+    filterset_class = DonationFilterSet
+    create_service = donation_record
+
+    @extend_schema(
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: s.DonationSerializer,
+            200: OpenApiResponse(
+                s.DonationSerializer, description=_("A retry: the donation recorded before.")
+            ),
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return super().create(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        donation, created = donation_record_idempotent(
+            idempotency_key=key, user=request.user, **serializer.service_arguments()
+        )
+        data = self.get_serializer(self.reload(donation)).data
+        return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request=s.DonationReverseSerializer, responses={201: s.DonationSerializer})
+    @action(detail=True, methods=["post"])
+    def reverse(self, request, pk=None):
+        """Record a reversal entry of the negative amount; answers the entry."""
+        donation = self.get_object()
+        payload = s.DonationReverseSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        with transaction.atomic():
+            reversal = donation_reverse(
+                donation=donation, reason=payload.validated_data["reason"], user=request.user
+            )
+        data = self.get_serializer(self.reload(reversal)).data
+        return Response(data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,52 @@
+"""Filters of the funds lists: donors, campaigns, donations."""
+
+from django_filters import ChoiceFilter, DateFilter, OrderingFilter
+from drf_spectacular.utils import extend_schema_field
+
+from funds.choices import DonationStatus
+from funds.models import Campaign, Donation, Donor
+from portal.api.filters import IdFilter, PortalFilterSet, RegionFilter, SearchFilter, YearFilter
+
+
+class DonorFilterSet(PortalFilterSet):
+    region = RegionFilter()
+    search = SearchFilter(lookups=("name__icontains", "address__icontains"))
+    ordering = OrderingFilter(fields=("name", "id"))
+
+    class Meta(PortalFilterSet.Meta):
+        model = Donor
+        fields = ["kind"]
+
+
+class CampaignFilterSet(PortalFilterSet):
+    region = RegionFilter()
+    parent = IdFilter(field_name="parent")
+    starts_after = DateFilter(field_name="starts_on", lookup_expr="gte")
+    starts_before = DateFilter(field_name="starts_on", lookup_expr="lte")
+    year = YearFilter(field_name="starts_on")
+    search = SearchFilter(lookups=("name__icontains",))
+    ordering = OrderingFilter(fields=("starts_on", "name", "id"))
+
+    class Meta(PortalFilterSet.Meta):
+        model = Campaign
+        fields = ["kind"]
+
+
+class DonationFilterSet(PortalFilterSet):
+    region = RegionFilter()
+    branch = IdFilter(field_name="branch")
+    donor = IdFilter(field_name="donor")
+    campaign = IdFilter(field_name="campaign")
+    # ``status`` is annotated by funds.selectors.donation_list.
+    status = extend_schema_field({"type": "string", "enum": DonationStatus.values})(
+        ChoiceFilter(choices=DonationStatus.choices)
+    )
+    received_after = DateFilter(field_name="received_on", lookup_expr="gte")
+    received_before = DateFilter(field_name="received_on", lookup_expr="lte")
+    year = YearFilter(field_name="received_on")
+    search = SearchFilter(lookups=("receipt_no__icontains", "donor__name__icontains"))
+    ordering = OrderingFilter(fields=("received_on", "amount", "id"))
+
+    class Meta(PortalFilterSet.Meta):
+        model = Donation
+        fields = ["kind", "channel", "designated", "matching"]

@@ -1,0 +1,180 @@
+"""Admin screens of regions, branches, standards and assessments (region-scoped)."""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import admin
+from django.db.models.functions import Length
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from orgs.models import Assessment, Branch, Region, Standard, StandardItem
+from orgs.selectors import branch_list
+from orgs.services import assessment_record, branch_register
+from portal.scoping import (
+    ReadOnlyTabularInline,
+    RegionFilter,
+    ScopedAdmin,
+    ScopedTabularInline,
+    year_filter,
+)
+
+
+def met_text(met: int | None, total: int | None) -> str:
+    """``达标 5/6`` for an assessment's figures; "not assessed" when there are none."""
+    if total is None:
+        return gettext("Not assessed")
+    return gettext("Met %(met)d/%(total)d") % {"met": met, "total": total}
+
+
+@admin.register(Region)
+class RegionAdmin(ScopedAdmin):
+    list_display = ["code", "name", "level", "kind", "parent", "valid_to"]
+    list_filter = [RegionFilter, "level", "kind"]
+    list_select_related = ["parent"]
+    search_fields = ["code", "name"]
+    search_help_text = _("A code prefix (e.g. 3608) or part of a name (e.g. 天玉).")
+    autocomplete_fields = ["parent"]
+    # The tree is loaded from the published division codes; only operators correct it.
+    write_roles = ()
+    deletable = False
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code is the primary key: changing it would make a second region.
+        return ["code"] if obj is not None else []
+
+    def get_search_results(self, request, queryset, search_term):
+        """Digits find codes by prefix (a btree range scan); other text finds names.
+
+        Higher levels come first: "青原" offers 青原区 before Heilongjiang's 青原镇.
+        """
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if term.isdigit():
+            queryset = queryset.filter(code__startswith=term)
+        else:
+            queryset = queryset.filter(name__contains=term)
+        return queryset.order_by(Length("code"), "code"), False
+
+
+class AssessmentInline(ReadOnlyTabularInline):
+    model = Assessment
+    fields = ["assessed_on", "standard", "met", "note"]
+    verbose_name_plural = _("Standard assessments")
+    list_select_related = ["branch", "standard"]
+
+    @admin.display(description=_("Items met"))
+    def met(self, assessment):
+        return met_text(assessment.met_count, assessment.item_count)
+
+
+BRANCH_FIELDS = [
+    "name",
+    "region",
+    "kind",
+    "status",
+    "rating",
+    "parent",
+    "founded_on",
+    "dissolved_on",
+    "first_congress_on",
+    "supervisory_board_on",
+    "bodies_complete",
+    "address",
+    "phone",
+    "note",
+]
+
+
+@admin.register(Branch)
+class BranchAdmin(ScopedAdmin):
+    selector = staticmethod(branch_list)
+    create_service = staticmethod(branch_register)
+    list_display = ["name", "region", "kind", "status", "rating", "latest_assessment", "founded_on"]
+    list_filter = [RegionFilter, "kind", "status", "rating"]
+    search_fields = ["name"]
+    autocomplete_fields = ["region", "parent"]
+    fields = [*BRANCH_FIELDS, "assessment_summary"]
+    add_fields = BRANCH_FIELDS
+    readonly_fields = ["assessment_summary"]
+    inlines = [AssessmentInline]
+
+    @admin.display(description=_("Latest assessment"), ordering="latest_met")
+    def latest_assessment(self, branch):
+        return met_text(branch.latest_met, branch.latest_total)
+
+    @admin.display(description=_("Latest assessment"))
+    def assessment_summary(self, branch):
+        """The latest assessment's figures and date (annotated by branch_list), and a link
+        to record a new one for this branch."""
+        summary = met_text(branch.latest_met, branch.latest_total)
+        if branch.latest_assessed_on is not None:
+            summary = f"{summary}（{branch.latest_assessed_on:%Y-%m-%d}）"
+        add_url = reverse("admin:orgs_assessment_add") + "?" + urlencode({"branch": branch.pk})
+        return format_html(
+            '{} <a href="{}">{}</a>', summary, add_url, gettext("Record an assessment")
+        )
+
+
+class StandardItemInline(ScopedTabularInline):
+    model = StandardItem
+    fields = ["number", "title", "description"]
+    scoped = False
+    write_roles = ()
+    delete_roles = ()
+
+
+@admin.register(Standard)
+class StandardAdmin(ScopedAdmin):
+    list_display = ["code", "name", "region", "is_default"]
+    list_filter = ["is_default"]
+    list_select_related = ["region"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["region"]
+    inlines = [StandardItemInline]
+    # Standards are national settings that every region reads; operators maintain them.
+    scoped = False
+    write_roles = ()
+    delete_roles = ()
+
+
+class StandardItemsField(forms.ModelMultipleChoiceField):
+    """Items of every standard, each labelled with its standard (the service checks them)."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.standard.name} · {obj}"
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ScopedAdmin):
+    create_service = staticmethod(assessment_record)
+    # An assessment is a dated finding: a later one supersedes it, nothing edits it.
+    changeable = False
+    list_display = ["branch", "standard", "assessed_on", "met", "note"]
+    list_filter = [RegionFilter, "standard", year_filter("assessed_on")]
+    list_select_related = ["branch", "standard"]
+    search_fields = ["branch__name"]
+    autocomplete_fields = ["branch"]
+    add_fields = ["branch", "standard", "assessed_on", "items_met", "note"]
+    fields = ["branch", "standard", "assessed_on", "items_met", "met", "note", "created_at"]
+    readonly_fields = ["met", "created_at"]
+
+    @admin.display(description=_("Items met"), ordering="met_count")
+    def met(self, assessment):
+        return met_text(assessment.met_count, assessment.item_count)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "standard":
+            kwargs["required"] = False
+            kwargs["help_text"] = _("Leave empty for the default standard.")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "items_met":
+            kwargs["form_class"] = StandardItemsField
+            kwargs["queryset"] = StandardItem.objects.select_related("standard")
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -1,0 +1,105 @@
+"""The admin site: its titles, the accounts screen, and the branch screen with its inlines."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from members.admin import PositionInline, VolunteerTeamInline
+from orgs import admin as orgs_admin
+from orgs.models import Branch
+from orgs.querysets import RegionScopedQuerySet
+from portal.models import User, UserRole
+from portal.scoping import RegionFilter, ScopedAdmin, grantable_roles
+
+admin.site.site_header = _("Grassroots organization portal")
+admin.site.site_title = _("Grassroots organization portal")
+admin.site.index_title = _("Records administration")
+
+
+# orgs cannot import the members app, so a branch's leadership and teams join its page here.
+admin.site.unregister(Branch)
+
+
+@admin.register(Branch)
+class BranchAdmin(orgs_admin.BranchAdmin):
+    inlines = [PositionInline, VolunteerTeamInline, *orgs_admin.BranchAdmin.inlines]
+
+
+class UserQuerySet(RegionScopedQuerySet):
+    """Accounts by the region they are scoped to."""
+
+    region_path = "region__code"
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdmin, DjangoUserAdmin):
+    """Accounts: superusers see all; a role admin manages the accounts of their subtree."""
+
+    view_roles = write_roles = (UserRole.ADMIN,)
+    delete_roles = ()
+    list_display = [
+        "username",
+        "full_name",
+        "region",
+        "role",
+        "is_staff",
+        "is_active",
+        "last_login",
+    ]
+    list_filter = [RegionFilter, "role", "is_staff", "is_active"]
+    list_select_related = ["region"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    autocomplete_fields = ["region"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Personal info"), {"fields": ["last_name", "first_name", "email"]}),
+        (_("Scope and role"), {"fields": ["region", "role", "is_staff", "is_active"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    superuser_fieldsets = [
+        *fieldsets[:2],
+        (
+            _("Scope and role"),
+            {"fields": ["region", "role", "is_staff", "is_active", "is_superuser"]},
+        ),
+        fieldsets[3],
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["username", "usable_password", "password1", "password2"],
+            },
+        ),
+        (_("Scope and role"), {"fields": ["region", "role", "is_staff"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_queryset(self, request):
+        """Accounts in the user's subtree; superuser accounts only for superusers."""
+        users = UserQuerySet(self.model).visible_to(request.user).select_related("region")
+        if not request.user.is_superuser:
+            users = users.filter(is_superuser=False)
+        return users.order_by(*self.get_ordering(request))
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and request.user.is_superuser:
+            return self.superuser_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "region" and not request.user.is_superuser:
+            # Only superusers work without a region (the whole country).
+            kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            # Nobody gives a role above their own, to others or to themselves.
+            kwargs["choices"] = grantable_roles(request.user)
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    @admin.display(description=_("Name"), ordering="last_name")
+    def full_name(self, user):
+        return f"{user.last_name}{user.first_name}"

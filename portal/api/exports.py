@@ -1,0 +1,155 @@
+"""A region's children table (``portal.rollups.rollup_rows``) as CSV and as an Excel workbook.
+
+Headers are in the request's language (Chinese by default). Text that a spreadsheet would
+read as a formula (starting with = + - @, a tab or a carriage return) is prefixed with ``'``.
+"""
+
+import csv
+import io
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from openpyxl import Workbook
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from orgs.choices import RegionLevel
+from portal.api.serializers import RollupQuerySerializer
+from portal.api.views import REGION_CODE, query_parameters, scoped_region
+from portal.rollups import rollup_rows
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def column_labels() -> dict[str, str]:
+    """The header of each fixed column of ``rollup_rows``, in the active language."""
+    return {
+        "code": _("Region code"),
+        "name": _("Name"),
+        "level": _("Level"),
+        "branches_total": _("Branches"),
+        "branches_active": _("Active branches"),
+        "branches_standard_compliant": _("Branches meeting the standard"),
+        "members_active": _("Active members"),
+        "volunteers_active": _("Registered volunteers"),
+        "volunteers_service_hours": _("Approved service hours"),
+        "donations_count": _("Donations"),
+        "donations_amount": _("Money raised (yuan)"),
+        "donations_in_kind_value": _("Value of goods (yuan)"),
+    }
+
+
+def coverage_label(column: str) -> str:
+    """``coverage_township_covered`` → "Township level: covered", in the active language."""
+    _prefix, level, figure = column.split("_", 2)
+    label = {
+        "covered": _("%(level)s: covered"),
+        "total": _("%(level)s: units"),
+        "ratio": _("%(level)s: coverage ratio"),
+    }[figure]
+    return label % {"level": RegionLevel(level).label}
+
+
+def header(columns: list[str]) -> list[str]:
+    labels = column_labels()
+    return [labels.get(column) or coverage_label(column) for column in columns]
+
+
+def cell(value):
+    """A value safe to open in a spreadsheet: formula-like text is escaped, numbers stay."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
+def cells(row: dict) -> list:
+    """One child's cells, its level by name."""
+    values = {**row, "level": str(RegionLevel(row["level"]).label)}
+    return [cell(value) for value in values.values()]
+
+
+def table(*, region, year) -> list[list]:
+    """The header row and one row per child region (the same queries as the rollup)."""
+    rows = rollup_rows(region=region, year=year)
+    columns = list(rows[0]) if rows else list(column_labels())
+    return [[cell(label) for label in header(columns)], *(cells(row) for row in rows)]
+
+
+def csv_bytes(rows: list[list]) -> bytes:
+    """UTF-8 with a byte-order mark, so that Excel opens the Chinese text correctly."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(rows: list[list]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Rollup"))
+    for row in rows:
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+class RollupExportView(APIView):
+    """Base of the exports: the file on success; errors as JSON like everywhere else."""
+
+    content_type = ""
+    extension = ""
+
+    def perform_content_negotiation(self, request, force=False):
+        # The URL names the file's format; the negotiated renderer only renders errors.
+        return JSONRenderer(), JSONRenderer.media_type
+
+    def get(self, request, code):
+        region = scoped_region(request.user, code)
+        year = query_parameters(RollupQuerySerializer, request).get("year")
+        content = self.render_file(table(region=region, year=year))
+        response = HttpResponse(content, content_type=self.content_type)
+        name = f"rollup-{region.code}{f'-{year}' if year else ''}.{self.extension}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def render_file(self, rows: list[list]) -> bytes:
+        raise NotImplementedError
+
+
+class RollupCsvView(RollupExportView):
+    """The children of a region with their figures, as CSV."""
+
+    content_type = "text/csv; charset=utf-8"
+    extension = "csv"
+
+    @extend_schema(
+        operation_id="regions_rollup_csv",
+        parameters=[REGION_CODE, RollupQuerySerializer],
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
+    )
+    def get(self, request, code):
+        return super().get(request, code)
+
+    def render_file(self, rows):
+        return csv_bytes(rows)
+
+
+class RollupXlsxView(RollupExportView):
+    """The children of a region with their figures, as an Excel workbook."""
+
+    content_type = XLSX
+    extension = "xlsx"
+
+    @extend_schema(
+        operation_id="regions_rollup_xlsx",
+        parameters=[REGION_CODE, RollupQuerySerializer],
+        responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY)},
+    )
+    def get(self, request, code):
+        return super().get(request, code)
+
+    def render_file(self, rows):
+        return xlsx_bytes(rows)

@@ -1,0 +1,101 @@
+"""The FilterSet base of every list endpoint: strict parameters, region subtree, search."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as drf_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from orgs.models import region_code_validator
+
+REGION_CODE_SCHEMA = {"type": "string", "pattern": r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$"}
+
+#: Query parameters that are not filters: pagination and DRF's format override.
+PASSTHROUGH_PARAMETERS = frozenset({"page", "page_size", "format"})
+UNKNOWN_PARAMETER = _("Unknown query parameter.")
+
+
+class StrictFilterForm(forms.Form):
+    """A filter form that rejects query parameters it does not know, instead of ignoring them."""
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound:
+            return
+        for name in sorted(set(self.data) - set(self.fields) - PASSTHROUGH_PARAMETERS):
+            self._errors[name] = self.error_class([UNKNOWN_PARAMETER])
+
+
+class RegionCodeField(forms.CharField):
+    default_validators = [region_code_validator]
+
+
+@extend_schema_field(REGION_CODE_SCHEMA)
+class RegionFilter(django_filters.CharFilter):
+    """Records in the region ``code`` or anywhere below it; a malformed code is a 400."""
+
+    field_class = RegionCodeField
+
+    def __init__(self, *, path: str | None = None, **kwargs):
+        kwargs.setdefault("label", _("Region code (the whole subtree)"))
+        super().__init__(**kwargs)
+        self.path = path
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        if self.path is None:
+            return qs.within(value)
+        return qs.filter(**{f"{self.path}__startswith": value})
+
+
+@extend_schema_field(REGION_CODE_SCHEMA)
+class RegionCodeFilter(django_filters.CharFilter):
+    """Exact match on a region-code column; a malformed code is a 400."""
+
+    field_class = RegionCodeField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A record's id (a foreign key); an unknown or out-of-scope id just matches nothing."""
+
+    field_class = forms.IntegerField
+
+
+@extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2100})
+class YearFilter(django_filters.NumberFilter):
+    """Records whose date ``field_name`` falls in the year given."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("lookup_expr", "year")
+        kwargs.setdefault("min_value", 1900)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(**kwargs)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SearchFilter(django_filters.CharFilter):
+    """Free-text search: records matching any of ``lookups`` (e.g. ``name__icontains``)."""
+
+    def __init__(self, *, lookups: tuple[str, ...], **kwargs):
+        kwargs.setdefault("label", _("Search"))
+        super().__init__(**kwargs)
+        self.lookups = lookups
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        return qs.filter(Q(*[Q(**{lookup: value}) for lookup in self.lookups], _connector=Q.OR))
+
+
+class PortalFilterSet(drf_filters.FilterSet):
+    """Base of every FilterSet: unknown query parameters are errors (subclass its Meta)."""
+
+    class Meta:
+        form = StrictFilterForm

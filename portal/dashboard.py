@@ -1,0 +1,351 @@
+"""Selectors of the dashboard pages: the region in scope, its figures shaped for the page.
+
+Every figure comes from ``portal.rollups``; this module adds the per-month donations, the
+breadcrumbs and the branch page's lists, each one query, and shapes the figures for the
+templates and charts without touching the database again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Case, Count, DecimalField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from funds.choices import DonationKind
+from funds.models import Donation
+from members.choices import PositionRole
+from members.models import Member, Position, VolunteerTeam
+from orgs.choices import CODE_LENGTH, BranchKind, RegionLevel
+from orgs.models import Branch, Region
+from orgs.selectors import branch_list
+from portal.rollups import region_rollup
+
+ZERO = Decimal("0")
+#: How many donations the branch page lists.
+RECENT_DONATIONS = 10
+#: How many child regions the money ranking shows.
+RANKING_SIZE = 10
+#: How many branches registered at the region itself the dashboard lists.
+REGION_BRANCHES = 50
+
+COVERAGE_LABELS = {
+    RegionLevel.PROVINCE: _("Province coverage"),
+    RegionLevel.CITY: _("City coverage"),
+    RegionLevel.COUNTY: _("County coverage"),
+    RegionLevel.TOWNSHIP: _("Township coverage"),
+    RegionLevel.COMMUNITY: _("Village coverage"),
+}
+
+
+def region_get(*, user, code: str) -> Region:
+    """The region ``code`` if it lies in the user's scope, else Http404 (one query)."""
+    return get_object_or_404(Region.objects.visible_to(user), code=code)
+
+
+def region_breadcrumbs(*, user, region: Region | None) -> list[dict]:
+    """The region's ancestors from the province down, each marked whether the user may open it.
+
+    One query (none for the country and for provinces).
+    """
+    if region is None or not region.ancestor_codes:
+        return []
+    ancestors = Region.objects.filter(code__in=region.ancestor_codes).order_by("code")
+    return [
+        {"code": code, "name": name, "in_scope": user.in_scope(code)}
+        for code, name in ancestors.values_list("code", "name")
+    ]
+
+
+def region_branches(*, user, region: Region | None) -> QuerySet[Branch]:
+    """Branches registered at the region itself (not below it), for the page's list."""
+    if region is None:
+        return Branch.objects.none()
+    return branch_list(user=user).filter(region=region).order_by("kind", "name")
+
+
+def donation_months(*, code: str | None, year: int) -> list[dict]:
+    """Money and goods received per month of ``year`` in the subtree of ``code`` (one query).
+
+    Net of reversals (a reversal entry is negative); twelve rows, zeros included.
+    """
+    donations = Donation.objects.all() if code is None else Donation.objects.within(code)
+    sums = (
+        donations.filter(received_on__year=year)
+        .annotate(month=TruncMonth("received_on"))
+        .values("month")
+        .annotate(
+            cash=_net_sum(Q(kind=DonationKind.CASH)),
+            in_kind=_net_sum(Q(kind=DonationKind.IN_KIND)),
+        )
+        .order_by("month")
+    )
+    by_month = {row["month"].month: row for row in sums}
+    return [
+        {
+            "month": month,
+            "cash": by_month.get(month, {}).get("cash", ZERO),
+            "in_kind": by_month.get(month, {}).get("in_kind", ZERO),
+        }
+        for month in range(1, 13)
+    ]
+
+
+def _net_sum(condition: Q) -> Coalesce:
+    return Coalesce(Sum("amount", filter=condition), ZERO, output_field=DecimalField(max_digits=16))
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One key figure of a dashboard, with last year's value when there is one."""
+
+    key: str
+    label: str
+    value: int | Decimal
+    previous: int | Decimal | None = None
+    kind: str = "count"  # count, money or hours: how the templates format it
+    total: int | None = None
+    ratio: Decimal | float | None = None
+    level: str = ""
+
+    @property
+    def change(self) -> int | Decimal | None:
+        return None if self.previous is None else self.value - self.previous
+
+
+def coverage_levels(rollup: dict) -> list[str]:
+    """The rollup's coverage levels, from the highest down."""
+    return sorted(rollup["coverage"], key=lambda level: CODE_LENGTH[RegionLevel(level)])
+
+
+def key_figures(*, rollup: dict, previous: dict) -> list[Figure]:
+    """The dashboard's key figures: coverage per level, counts, money.
+
+    Only service hours and donations belong to a year (the other figures are current), so
+    only they carry last year's value.
+    """
+    branches = rollup["branches"]
+    coverage = [
+        Figure(
+            key=f"coverage_{level}",
+            label=COVERAGE_LABELS[RegionLevel(level)],
+            value=rollup["coverage"][level]["covered"],
+            total=rollup["coverage"][level]["total"],
+            ratio=rollup["coverage"][level]["ratio"],
+            level=level,
+        )
+        for level in coverage_levels(rollup)
+    ]
+    counts = [
+        Figure(
+            key="branches_active",
+            label=_("Active branches"),
+            value=branches["active"],
+            total=branches["total"],
+            ratio=_ratio(branches["active"], branches["total"]),
+        ),
+        Figure(
+            key="standard_compliant",
+            label=_("Meet the standard"),
+            value=branches["standard_compliant"],
+            total=branches["active"],
+            ratio=_ratio(branches["standard_compliant"], branches["active"]),
+        ),
+        Figure(key="members_active", label=_("Members"), value=rollup["members"]["active"]),
+        Figure(
+            key="volunteers_active", label=_("Volunteers"), value=rollup["volunteers"]["active"]
+        ),
+    ]
+    yearly = [
+        _yearly(rollup, previous, "volunteers", "service_hours", _("Service hours"), "hours"),
+        _yearly(rollup, previous, "donations", "amount", _("Money raised"), "money"),
+        _yearly(rollup, previous, "donations", "in_kind_value", _("Goods (value)"), "money"),
+    ]
+    return coverage + counts + yearly
+
+
+def _yearly(rollup, previous, group: str, name: str, label, kind: str) -> Figure:
+    return Figure(
+        key=f"{group}_{name}",
+        label=label,
+        value=rollup[group][name],
+        previous=previous[group][name],
+        kind=kind,
+    )
+
+
+def _ratio(part: int, whole: int) -> Decimal | None:
+    return Decimal(part) / Decimal(whole) if whole else None
+
+
+def chart_level(rollup: dict) -> str | None:
+    """The coverage level the child-region chart and table compare: townships while the
+    children are above them, villages below; None when the rollup has no coverage at all.
+    """
+    levels = coverage_levels(rollup)
+    if RegionLevel.TOWNSHIP in levels and rollup["children"]:
+        child_length = len(rollup["children"][0]["code"])
+        if child_length < CODE_LENGTH[RegionLevel.TOWNSHIP]:
+            return RegionLevel.TOWNSHIP
+    if RegionLevel.COMMUNITY in levels:
+        return RegionLevel.COMMUNITY
+    return levels[-1] if levels else None
+
+
+def child_rows(*, rollup: dict, level: str | None) -> list[dict]:
+    """The child regions for the table, flat, with their rank by money raised (no query).
+
+    Children that raised nothing have no rank.
+    """
+    raised = [child for child in rollup["children"] if child["donations"]["amount"] > 0]
+    ranked = sorted(raised, key=lambda child: -child["donations"]["amount"])
+    rank = {child["code"]: position for position, child in enumerate(ranked, start=1)}
+    return [_child_row(child, level, rank.get(child["code"])) for child in rollup["children"]]
+
+
+def _child_row(child: dict, level: str | None, rank: int | None) -> dict:
+    coverage = child["coverage"].get(level) if level else None
+    return {
+        "code": child["code"],
+        "name": child["name"],
+        "level": child["level"],
+        "coverage": coverage,
+        "branches_active": child["branches"]["active"],
+        "standard_compliant": child["branches"]["standard_compliant"],
+        "members": child["members"]["active"],
+        "volunteers": child["volunteers"]["active"],
+        "service_hours": child["volunteers"]["service_hours"],
+        "amount": child["donations"]["amount"],
+        "in_kind_value": child["donations"]["in_kind_value"],
+        "rank": rank,
+    }
+
+
+def chart_data(*, rollup: dict, rows: list[dict], level: str | None, months: list[dict]) -> dict:
+    """Everything the charts draw, with their labels in the current language (for json_script)."""
+    return {
+        "coverage": _coverage_chart(rows, level),
+        "kinds": _kinds_chart(rollup),
+        "campaigns": {
+            "names": [campaign["name"] for campaign in rollup["donations"]["by_campaign"]],
+            "values": [_number(c["amount"]) for c in rollup["donations"]["by_campaign"]],
+            "series": str(_("Money raised")),
+        },
+        "months": {
+            "names": [str(month["month"]) for month in months],
+            "cash": [_number(month["cash"]) for month in months],
+            "in_kind": [_number(month["in_kind"]) for month in months],
+            "series": [str(_("Money raised")), str(_("Goods (value)"))],
+        },
+        "ranking": _ranking_chart(rows),
+    }
+
+
+def _coverage_chart(rows: list[dict], level: str | None) -> dict:
+    covered = [row for row in rows if row["coverage"]]
+    return {
+        "title": str(COVERAGE_LABELS[RegionLevel(level)]) if level else "",
+        "names": [row["name"] for row in covered],
+        "covered": [row["coverage"]["covered"] for row in covered],
+        "uncovered": [row["coverage"]["total"] - row["coverage"]["covered"] for row in covered],
+        "series": [str(_("Covered")), str(_("Not covered"))],
+    }
+
+
+def _kinds_chart(rollup: dict) -> dict:
+    by_kind = rollup["branches"]["by_kind"]
+    return {
+        "items": [
+            {"name": str(BranchKind(kind).label), "value": count}
+            for kind, count in by_kind.items()
+            if count
+        ],
+        "series": str(_("Active branches")),
+    }
+
+
+def _ranking_chart(rows: list[dict]) -> dict:
+    top = sorted((row for row in rows if row["rank"]), key=lambda row: row["rank"])[:RANKING_SIZE]
+    return {
+        "names": [f"{row['rank']}. {row['name']}" for row in top],
+        "values": [_number(row["amount"]) for row in top],
+        "series": str(_("Money raised")),
+    }
+
+
+def _number(value: Decimal | int) -> float:
+    """A chart value: charts draw floats; the exact figures stay in the tables."""
+    return float(value)
+
+
+#: Leadership in the order of the positions' choices: president first, supervisors last.
+_ROLE_ORDER = Case(
+    *[When(role=role, then=Value(rank)) for rank, role in enumerate(PositionRole.values)],
+    default=Value(len(PositionRole.values)),
+)
+
+
+@dataclass(frozen=True)
+class BranchPanels:
+    """The lists of a branch page: leadership, teams, members, money."""
+
+    positions: list[Position]
+    teams: list[VolunteerTeam]
+    members: dict
+    donations: dict
+    recent_donations: list[Donation]
+
+
+def branch_panels(*, branch: Branch) -> BranchPanels:
+    """The branch page's lists: current leadership, teams with their volunteer counts,
+    member counts, net money and goods, the latest donations (five queries, whatever the
+    number of records)."""
+    return BranchPanels(
+        positions=list(
+            Position.objects.filter(branch=branch).current().order_by(_ROLE_ORDER, "id")
+        ),
+        teams=list(
+            VolunteerTeam.objects.filter(branch=branch)
+            .annotate(volunteer_count=Count("volunteers"))
+            .order_by("name")
+        ),
+        members=Member.objects.filter(branch=branch).aggregate(
+            active=Count("id", filter=Q(left_on__isnull=True)), total=Count("id")
+        ),
+        donations=Donation.objects.filter(branch=branch).aggregate(
+            # Net, as the rollups count: a reversal entry takes its donation back out.
+            count=Count("id", filter=Q(reverses__isnull=True))
+            - Count("id", filter=Q(reverses__isnull=False)),
+            cash=_net_sum(Q(kind=DonationKind.CASH)),
+            in_kind=_net_sum(Q(kind=DonationKind.IN_KIND)),
+        ),
+        recent_donations=list(
+            Donation.objects.filter(branch=branch)
+            .select_related("donor", "campaign")
+            .with_status()
+            .order_by("-received_on", "-id")[:RECENT_DONATIONS]
+        ),
+    )
+
+
+def region_dashboard(*, user, region: Region | None, year: int) -> dict:
+    """Everything a dashboard page shows for ``region`` (None: the country) in ``year``."""
+    rollup = region_rollup(region=region, year=year)
+    previous = region_rollup(region=region, year=year - 1)
+    level = chart_level(rollup)
+    rows = child_rows(rollup=rollup, level=level)
+    months = donation_months(code=region.code if region else None, year=year)
+    return {
+        "rollup": rollup,
+        "figures": key_figures(rollup=rollup, previous=previous),
+        "rows": rows,
+        "chart_level": level,
+        "charts": chart_data(rollup=rollup, rows=rows, level=level, months=months),
+        "breadcrumbs": region_breadcrumbs(user=user, region=region),
+        "branches": list(region_branches(user=user, region=region)[:REGION_BRANCHES]),
+        "as_of": rollup["as_of"],
+        "last_year": year - 1,
+    }

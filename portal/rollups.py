@@ -1,0 +1,392 @@
+"""Figures of a region and of each of its direct children, read from the summary tables.
+
+docs/METRICS.md defines every figure, and this module follows it. The database groups the
+township-grain summaries by ``left(code, n)``, n being the children's code length, in
+``GROUPING SETS`` that give each child's figures and the region's own in the same query (the
+region's include records registered at the region itself, which no child holds). A rollup
+runs eight queries, whatever the number of children:
+
+1. the children and the time the figures are true for;
+2. branches per kind and status;
+3. township and village coverage;
+4. province, city and county coverage;
+5. active members and registered volunteers;
+6. approved service hours;
+7. donations per channel;
+8. money per campaign.
+
+Outside a caller's transaction the eight share one REPEATABLE READ snapshot, taken when the
+first runs: ``as_of``. Where the children are finer than a summary's grain (a township's villages; a county's
+townships, for campaigns kept per county) the same rows are computed from the records of
+that subtree instead, by the summary's own ``from_records()``.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext as _
+
+from funds.choices import DonationChannel
+from funds.summaries import CampaignSummary, DonationSummary
+from members.summaries import MemberSummary, ServiceHoursSummary
+from orgs.choices import (
+    CODE_LENGTH,
+    TERRITORIAL_KINDS,
+    BranchKind,
+    BranchStatus,
+    RegionKind,
+    RegionLevel,
+)
+from orgs.models import Branch, Region
+from orgs.summaries import BranchSummary, Summary
+
+#: The ``level`` of the whole country's rollup (``region=None``).
+COUNTRY = "country"
+ZERO_MONEY = Decimal("0.00")
+ZERO_HOURS = Decimal("0.0")
+#: Coverage counts only these kinds at these levels; every unit at the levels above.
+COVERAGE_KINDS = {
+    RegionLevel.TOWNSHIP: [RegionKind.STREET, RegionKind.TOWN, RegionKind.TOWNSHIP],
+    RegionLevel.COMMUNITY: [RegionKind.COMMUNITY, RegionKind.VILLAGE],
+}
+#: The territorial branch kind that covers a unit of each level (they share their names).
+KIND_AT_LEVEL = {level: kind for kind, level in TERRITORIAL_KINDS.items()}
+
+# 1. The children, and the snapshot's time. The outer join yields a row without children.
+CHILDREN_SQL = """
+    SELECT statement_timestamp() AS as_of, r.code, r.name, r.level
+      FROM (VALUES (1)) AS one
+      LEFT JOIN orgs_region r
+        ON %(has_children)s AND r.code LIKE %(prefix)s AND length(r.code) = %(n)s
+     ORDER BY r.code
+"""
+
+# 2. Branches: every status but dissolved in the total; active ones per kind.
+BRANCHES_SQL = """
+    SELECT child, GROUPING(child) = 1 AS whole, kind, GROUPING(kind) = 1 AS all_kinds,
+           coalesce(sum(branches) FILTER (WHERE status <> 'dissolved'), 0)::bigint AS total,
+           coalesce(sum(branches) FILTER (WHERE status = 'active'), 0)::bigint AS active,
+           coalesce(sum(compliant) FILTER (WHERE status = 'active'), 0)::bigint AS compliant
+      FROM (SELECT left(region_code, %(n)s) AS child, kind, status, branches, compliant
+              FROM {source} s WHERE region_code LIKE %(prefix)s) summary
+     GROUP BY GROUPING SETS ((child, kind), (child), (kind), ())
+"""
+
+# 3. Township and village coverage: one summary row per township-level unit.
+TOWNSHIPS_SQL = """
+    SELECT child, GROUPING(child) = 1 AS whole,
+           count(*) FILTER (WHERE counted) AS township_total,
+           count(*) FILTER (WHERE covered) AS township_covered,
+           coalesce(sum(villages), 0)::bigint AS community_total,
+           coalesce(sum(villages_covered), 0)::bigint AS community_covered
+      FROM (SELECT left(region_code, %(n)s) AS child, counted, covered, villages,
+                   villages_covered
+              FROM orgs_townshipsummary WHERE region_code LIKE %(prefix)s) summary
+     GROUP BY ROLLUP (child)
+"""
+
+# 4. Province, city and county coverage: the units in force, and whether an active branch of
+# the unit's own level (a territorial kind named like the level) is registered at its code.
+UNITS_SQL = """
+    SELECT child, GROUPING(child) = 1 AS whole, level,
+           count(*) AS total, count(*) FILTER (WHERE covered) AS covered
+      FROM (SELECT left(r.code, %(n)s) AS child, r.level,
+                   EXISTS (SELECT 1 FROM orgs_branchsummary s
+                            WHERE s.region_code = r.code AND s.kind = r.level
+                              AND s.status = 'active' AND s.branches > 0) AS covered
+              FROM orgs_region r
+             WHERE r.code LIKE %(prefix)s AND r.level IN ('province', 'city', 'county')
+               AND r.valid_to IS NULL) units
+     GROUP BY GROUPING SETS ((child, level), (level))
+"""
+
+# 5. Active members and registered volunteers.
+MEMBERS_SQL = """
+    SELECT child, GROUPING(child) = 1 AS whole,
+           coalesce(sum(members), 0)::bigint AS members,
+           coalesce(sum(volunteers), 0)::bigint AS volunteers
+      FROM (SELECT left(region_code, %(n)s) AS child, members, volunteers
+              FROM {source} s WHERE region_code LIKE %(prefix)s) summary
+     GROUP BY ROLLUP (child)
+"""
+
+# 6. Approved service hours, of the year when one is given.
+HOURS_SQL = """
+    SELECT child, GROUPING(child) = 1 AS whole, coalesce(sum(hours), 0.0) AS hours
+      FROM (SELECT left(region_code, %(n)s) AS child, hours
+              FROM {source} s
+             WHERE region_code LIKE %(prefix)s
+               AND (%(year)s::int IS NULL OR year = %(year)s::int)) summary
+     GROUP BY ROLLUP (child)
+"""
+
+# 7. Donations per channel and in all, net of reversal entries.
+DONATIONS_SQL = """
+    SELECT child, GROUPING(child) = 1 AS whole, channel, GROUPING(channel) = 1 AS all_channels,
+           coalesce(sum(donations), 0)::bigint AS donations,
+           coalesce(sum(amount), 0.00) AS amount,
+           coalesce(sum(in_kind_value), 0.00) AS in_kind_value,
+           coalesce(sum(amount + in_kind_value), 0.00) AS received
+      FROM (SELECT left(region_code, %(n)s) AS child, channel, donations, amount, in_kind_value
+              FROM {source} s
+             WHERE region_code LIKE %(prefix)s
+               AND (%(year)s::int IS NULL OR year = %(year)s::int)) summary
+     GROUP BY GROUPING SETS ((child, channel), (child), (channel), ())
+"""
+
+# 8. Money per campaign, campaigns with donations left after reversals, most money first.
+CAMPAIGNS_SQL = """
+    SELECT child, GROUPING(child) = 1 AS whole, c.id, c.name, sum(s.amount) AS amount
+      FROM (SELECT left(region_code, %(n)s) AS child, campaign_id, donations, amount,
+                   in_kind_value
+              FROM {source} s
+             WHERE region_code LIKE %(prefix)s
+               AND (%(year)s::int IS NULL OR year = %(year)s::int)) s
+      JOIN funds_campaign c ON c.id = s.campaign_id
+     GROUP BY GROUPING SETS ((child, c.id, c.name), (c.id, c.name))
+    HAVING (sum(s.donations), sum(s.amount), sum(s.in_kind_value)) <> (0, 0, 0)
+     ORDER BY sum(s.amount) DESC, c.id
+"""
+
+
+@contextmanager
+def one_snapshot(*, read_only: bool = True) -> Iterator[None]:
+    """Run the enclosed queries in one REPEATABLE READ transaction: they read one snapshot.
+
+    Inside a caller's transaction the caller's isolation level stands (PostgreSQL sets it
+    only before a transaction's first query), and no statement is added.
+    """
+    if connection.in_atomic_block:
+        yield
+        return
+    mode = "READ ONLY" if read_only else "READ WRITE"
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ {mode}")
+        yield
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """The subtree a rollup reads: the region's code (empty for the country) and the year."""
+
+    code: str
+    year: int | None
+
+    @property
+    def child_length(self) -> int:
+        """Length of the children's codes; the region's own when it has none (a village)."""
+        longer = [length for length in CODE_LENGTH.values() if length > len(self.code)]
+        return min(longer, default=len(self.code))
+
+    @property
+    def params(self) -> dict:
+        return {
+            "prefix": f"{self.code}%",
+            "n": self.child_length,
+            "year": self.year,
+            "has_children": self.child_length > len(self.code),
+        }
+
+    def source(self, summary: type[Summary]) -> str:
+        """The summary's table, or its rows computed from the subtree's records when the
+        children are finer than the summary's grain."""
+        if self.child_length <= summary.grain:
+            return summary._meta.db_table
+        return f"({summary.from_records(cut=False, scoped=True)})"
+
+    def fetch(self, sql: str, summary: type[Summary] | None = None) -> list[dict]:
+        """Run one query over the subtree; rows as dicts."""
+        if summary is not None:
+            sql = sql.format(source=self.source(summary))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, self.params)
+            names = [column.name for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _keyed(rows: list[dict]) -> Iterator[tuple[str | None, dict]]:
+    """Each row with its child's code, or None for the region's own figures."""
+    for row in rows:
+        yield (None if row["whole"] else row["child"]), row
+
+
+def _branches(scope: _Scope) -> dict:
+    figures = defaultdict(
+        lambda: {
+            "total": 0,
+            "active": 0,
+            "by_kind": dict.fromkeys(BranchKind.values, 0),
+            "standard_compliant": 0,
+        }
+    )
+    for key, row in _keyed(scope.fetch(BRANCHES_SQL, BranchSummary)):
+        if row["all_kinds"]:
+            figures[key].update(
+                total=row["total"], active=row["active"], standard_compliant=row["compliant"]
+            )
+        else:
+            figures[key]["by_kind"][row["kind"]] = row["active"]
+    return figures
+
+
+def _coverage(scope: _Scope) -> dict:
+    """(covered, total) per level, for the region and each child."""
+    figures = defaultdict(dict)
+    for key, row in _keyed(scope.fetch(UNITS_SQL)):
+        figures[key][row["level"]] = (row["covered"], row["total"])
+    for key, row in _keyed(scope.fetch(TOWNSHIPS_SQL)):
+        figures[key][RegionLevel.TOWNSHIP.value] = (row["township_covered"], row["township_total"])
+        figures[key][RegionLevel.COMMUNITY.value] = (
+            row["community_covered"],
+            row["community_total"],
+        )
+    return figures
+
+
+def _people(scope: _Scope) -> tuple[dict, dict]:
+    """The members and the volunteers figures, for the region and each child."""
+    members = defaultdict(lambda: {"active": 0})
+    volunteers = defaultdict(lambda: {"active": 0, "service_hours": ZERO_HOURS})
+    for key, row in _keyed(scope.fetch(MEMBERS_SQL, MemberSummary)):
+        members[key]["active"] = row["members"]
+        volunteers[key]["active"] = row["volunteers"]
+    for key, row in _keyed(scope.fetch(HOURS_SQL, ServiceHoursSummary)):
+        volunteers[key]["service_hours"] = row["hours"]
+    return members, volunteers
+
+
+def _donations(scope: _Scope) -> dict:
+    figures = defaultdict(
+        lambda: {
+            "count": 0,
+            "amount": ZERO_MONEY,
+            "in_kind_value": ZERO_MONEY,
+            "by_campaign": [],
+            "by_channel": dict.fromkeys(DonationChannel.values, ZERO_MONEY),
+        }
+    )
+    for key, row in _keyed(scope.fetch(DONATIONS_SQL, DonationSummary)):
+        if row["all_channels"]:
+            figures[key].update(
+                count=row["donations"], amount=row["amount"], in_kind_value=row["in_kind_value"]
+            )
+        else:
+            figures[key]["by_channel"][row["channel"]] = row["received"]
+    for key, row in _keyed(scope.fetch(CAMPAIGNS_SQL, CampaignSummary)):
+        figures[key]["by_campaign"].append(
+            {"id": row["id"], "name": row["name"], "amount": row["amount"]}
+        )
+    return figures
+
+
+def _ratio(covered: int, total: int) -> dict:
+    return {
+        "covered": covered,
+        "total": total,
+        "ratio": round(covered / total, 4) if total else None,
+    }
+
+
+def _levels_below(code: str) -> list[str]:
+    return [level.value for level, length in CODE_LENGTH.items() if length > len(code)]
+
+
+def region_rollup(*, region: Region | None = None, year: int | None = None) -> dict:
+    """The figures of ``region`` (None: the whole country) and of each of its direct children.
+
+    Runs eight queries whatever the number of children. Outside a transaction they run in
+    their own REPEATABLE READ one (BEGIN, SET TRANSACTION, COMMIT around them), so that every
+    figure is true for ``as_of``. ``year`` limits service hours and donations to that
+    calendar year; the other figures are current.
+    """
+    scope = _Scope(code=region.code if region else "", year=year)
+    with one_snapshot():
+        children = scope.fetch(CHILDREN_SQL)
+        branches = _branches(scope)
+        coverage = _coverage(scope)
+        members, volunteers = _people(scope)
+        donations = _donations(scope)
+    as_of = children[0]["as_of"]
+
+    def figures(key: str | None, code: str) -> dict:
+        return {
+            "as_of": as_of,
+            "branches": branches[key],
+            "coverage": {
+                level: _ratio(*coverage[key].get(level, (0, 0))) for level in _levels_below(code)
+            },
+            "members": members[key],
+            "volunteers": volunteers[key],
+            "donations": donations[key],
+        }
+
+    own = _identity(region)
+    rollup = {**own, **figures(None, scope.code)}
+    rollup["children"] = [
+        {"code": child["code"], "name": child["name"], "level": child["level"]}
+        | figures(child["code"], child["code"])
+        for child in children
+        if child["code"] is not None
+    ]
+    return rollup
+
+
+def _identity(region: Region | None) -> dict:
+    if region is None:
+        return {"code": None, "name": _("Whole country"), "level": COUNTRY}
+    return {"code": region.code, "name": region.name, "level": region.level}
+
+
+def coverage_gaps(*, region: Region | None, level: str) -> QuerySet[Region]:
+    """Units of ``level`` below ``region`` (None: the country) that coverage counts and no
+    active territorial branch of that level covers; by code, with their parent.
+
+    Empty when ``level`` is not below the region. Reads the records (one query when
+    evaluated), so a list is always exact.
+    """
+    level = RegionLevel(level)
+    if region is not None and CODE_LENGTH[level] <= len(region.code):
+        return Region.objects.none()
+    units = Region.objects.filter(level=level).current()
+    if region is not None:
+        units = units.within(region.code)
+    if level in COVERAGE_KINDS:
+        units = units.filter(kind__in=COVERAGE_KINDS[level])
+    covering = Branch.objects.filter(
+        region=OuterRef("pk"), kind=KIND_AT_LEVEL[level], status=BranchStatus.ACTIVE
+    )
+    return units.filter(~Exists(covering)).select_related("parent").order_by("code")
+
+
+def rollup_rows(*, region: Region | None = None, year: int | None = None) -> list[dict]:
+    """The children of ``region_rollup`` as flat rows for tables and CSV (same queries)."""
+    return [_flat(child) for child in region_rollup(region=region, year=year)["children"]]
+
+
+def _flat(child: dict) -> dict:
+    branches, donations = child["branches"], child["donations"]
+    row = {
+        "code": child["code"],
+        "name": child["name"],
+        "level": child["level"],
+        "branches_total": branches["total"],
+        "branches_active": branches["active"],
+        "branches_standard_compliant": branches["standard_compliant"],
+    }
+    for level, figures in child["coverage"].items():
+        row.update({f"coverage_{level}_{name}": value for name, value in figures.items()})
+    row.update(
+        members_active=child["members"]["active"],
+        volunteers_active=child["volunteers"]["active"],
+        volunteers_service_hours=child["volunteers"]["service_hours"],
+        donations_count=donations["count"],
+        donations_amount=donations["amount"],
+        donations_in_kind_value=donations["in_kind_value"],
+    )
+    return row

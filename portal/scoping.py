@@ -1,0 +1,337 @@
+"""Region scope and roles in the admin: the base classes every ModelAdmin and inline builds on.
+
+A user's authority follows the region tree (DOMAIN.md). Each admin declares its rows (a
+selector, or the model's ``visible_to``), and the base classes do the rest once:
+
+- rows, search results, autocomplete answers and foreign-key choices stay in the user's
+  subtree, and an object outside it answers 404;
+- the user's role, not Django's per-model permission rows, decides what they may view,
+  add, change and delete, so accounts made with ``manage.py adduser`` work as they are;
+- additions go through the app's service, whose ValidationError shows on the form;
+- viewers see phone and ID numbers masked.
+"""
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from orgs.choices import CODE_LENGTH
+from orgs.models import Region
+from portal.models import UserRole
+
+ALL_ROLES = (UserRole.VIEWER, UserRole.STAFF, UserRole.ADMIN)
+WRITE_ROLES = (UserRole.STAFF, UserRole.ADMIN)
+#: Roles from the lowest to the highest: a user may give others only roles up to their own.
+ROLE_RANK = {role: rank for rank, role in enumerate(ALL_ROLES)}
+#: Where a refused service write waits for the form to be shown again (see changeform_view).
+SERVICE_ERROR = "_admin_service_error"
+
+
+def role_allows(user, roles) -> bool:
+    """Whether an active user's role is one of ``roles``; a superuser may do anything."""
+    return user.is_active and (user.is_superuser or user.role in roles)
+
+
+def grantable_roles(user) -> list[tuple[str, str]]:
+    """The role choices ``user`` may give: their own role and those below it."""
+    if user.is_superuser:
+        return list(UserRole.choices)
+    rank = ROLE_RANK.get(user.role, -1)
+    return [(role, label) for role, label in UserRole.choices if ROLE_RANK[role] <= rank]
+
+
+def choices_for(admin_site, model, request) -> models.QuerySet:
+    """Rows of ``model`` the user may pick in a form: those its admin shows them.
+
+    The same queryset answers the autocomplete requests, so what the widget offers is
+    exactly what the form accepts.
+    """
+    try:
+        return admin_site.get_model_admin(model).get_queryset(request)
+    except NotRegistered:
+        return model._default_manager.visible_to(request.user)
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on ``form``: beside the fields it names, if shown."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def adopt(instance: models.Model, saved: models.Model) -> None:
+    """Make the admin form's unsaved ``instance`` the record a service saved (no query)."""
+    for field in saved._meta.concrete_fields:
+        setattr(instance, field.attname, getattr(saved, field.attname))
+    instance._state.adding = False
+    instance._state.db = saved._state.db
+
+
+def masked_column(field: str, mask: Callable[[str], str], description) -> Callable:
+    """An admin column showing ``field`` through ``mask`` (e.g. ``138****5678``).
+
+    Name it ``masked_<field>``: viewers then see it in place of the field on the change page.
+    """
+
+    @admin.display(description=description, ordering=field)
+    def column(model_admin, obj):
+        return mask(getattr(obj, field))
+
+    return column
+
+
+class RegionFilter(admin.SimpleListFilter):
+    """Drill down the region tree from the user's region: its children, then theirs.
+
+    Offers the regions between the user's region and the chosen one (to go back up) and
+    the chosen region's children: one query, however big the tree.
+    """
+
+    title = _("Region")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        root = "" if request.user.is_superuser else request.user.region_id or ""
+        chosen = self.value() if self._allowed(request.user, self.value()) else root
+        path = [chosen[:n] for n in CODE_LENGTH.values() if len(root) < n <= len(chosen)]
+        children = Q(parent_id=chosen) if chosen else Q(parent__isnull=True)
+        regions = Region.objects.filter(children | Q(code__in=path)).order_by("code")
+        return [(region.code, self._label(region, root)) for region in regions]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.within(self.value())
+        return queryset
+
+    @staticmethod
+    def _allowed(user, code: str | None) -> bool:
+        return bool(code) and code.isdigit() and user.in_scope(code)
+
+    @staticmethod
+    def _label(region: Region, root: str) -> str:
+        """The name, indented by its depth below the user's region (ideographic spaces)."""
+        depth = sum(1 for n in CODE_LENGTH.values() if len(root) < n < len(region.code))
+        return "\u3000" * depth + region.name
+
+
+def year_filter(field: str, title=None) -> type[admin.SimpleListFilter]:
+    """A list filter by the year of the date ``field``, offering the years the rows have."""
+
+    class YearFilter(admin.SimpleListFilter):
+        parameter_name = "year"
+
+        def lookups(self, request, model_admin):
+            """One query: the distinct years in the user's rows, latest first."""
+            years = model_admin.get_queryset(request).dates(field, "year", order="DESC")
+            return [(str(day.year), str(day.year)) for day in years]
+
+        def queryset(self, request, queryset):
+            if self.value():
+                return queryset.filter(**{f"{field}__year": self.value()})
+            return queryset
+
+    YearFilter.title = title or _("Year")
+    return YearFilter
+
+
+class ScopedForm:
+    """Mixed into every admin form: scope-safe choices and the service's refusal, if any."""
+
+    service_error: ValidationError | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._keep_current_choices()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.service_error is not None:
+            add_service_errors(self, self.service_error)
+        return cleaned_data
+
+    def _keep_current_choices(self) -> None:
+        """Let a record keep a link it already has outside the user's subtree.
+
+        A county branch's parent is usually the city's branch: the county staffer keeps
+        that parent when saving, but cannot pick any other branch outside the county.
+        """
+        if self.instance.pk is None:
+            return
+        for name, field in self.fields.items():
+            current = self.initial.get(name)
+            if type(field) is forms.ModelChoiceField and current is not None:
+                model = field.queryset.model
+                field.queryset = field.queryset | model._default_manager.filter(pk=current)
+
+
+class RoleAccess:
+    """Permissions that follow the user's role, for admins and inlines alike."""
+
+    view_roles = ALL_ROLES
+    write_roles = WRITE_ROLES
+    delete_roles = (UserRole.ADMIN,)
+    #: False: nobody deletes rows of this model, superusers included (regions, donations).
+    deletable = True
+    #: False: rows never change here (only through services and actions).
+    changeable = True
+    #: Whether rows come from ``visible_to(user)``; False only for national settings.
+    scoped = True
+
+    def has_view_permission(self, request, obj=None):
+        return role_allows(request.user, self.view_roles)
+
+    def has_add_permission(self, request, obj=None):
+        return role_allows(request.user, self.write_roles)
+
+    def has_change_permission(self, request, obj=None):
+        return (
+            self.changeable
+            and role_allows(request.user, self.write_roles)
+            and (obj is None or self.may_write(request, obj))
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return (
+            self.deletable
+            and role_allows(request.user, self.delete_roles)
+            and (obj is None or self.may_write(request, obj))
+        )
+
+    def may_write(self, request, obj) -> bool:
+        """Whether the user may write this row they can see (visible rows are writable)."""
+        return True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", choices_for(self.admin_site, db_field.related_model, request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopedAdmin(RoleAccess, admin.ModelAdmin):
+    """The admin of a region-scoped model; subclasses declare their columns and service."""
+
+    #: ``selector(user=...)`` returning the user's rows with their relations; None: the
+    #: model's ``visible_to(user)``.
+    selector: Callable | None = None
+    #: ``create_service(**add form data, user=...)`` saves a new row; None: the form does.
+    create_service: Callable | None = None
+    #: The add page's fields when they differ from the change page's (the service's arguments).
+    add_fields: list[str] | None = None
+    # A second COUNT over the user's whole subtree on every page is not worth its cost, nor
+    # is a COUNT per filter choice on tables of millions of members and donations.
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+
+    def get_queryset(self, request):
+        if self.selector is None:
+            queryset = super().get_queryset(request)
+            return queryset.visible_to(request.user) if self.scoped else queryset
+        # Explicitly: the model's default ordering is dropped once a selector aggregates.
+        ordering = self.get_ordering(request) or self.model._meta.ordering
+        return self.selector(user=request.user).order_by(*ordering)
+
+    def get_object(self, request, object_id, from_field=None):
+        """The object, or 404 when it does not exist or lies outside the user's subtree."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("No such record in your region."))
+        return obj
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_fields(self, request, obj=None):
+        if obj is None and self.add_fields is not None:
+            return self.add_fields
+        return super().get_fields(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        """Viewers see ``masked_<field>`` columns in place of the fields they mask."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (title, {**options, "fields": self._masked(options["fields"])})
+            for title, options in fieldsets
+        ]
+
+    def _masked(self, fields):
+        return [self._masked_name(name) for name in fields]
+
+    def _masked_name(self, name):
+        """``masked_<name>`` if the admin has that column; fields on one line stay together."""
+        if isinstance(name, list | tuple):
+            return self._masked(name)
+        return f"masked_{name}" if hasattr(self, f"masked_{name}") else name
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        attrs = {"service_error": getattr(request, SERVICE_ERROR, None)}
+        return type(form.__name__, (ScopedForm, form), attrs)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Show the form again, with the reasons, when the service refuses the write.
+
+        Services validate inside their own transaction, after the form was found valid.
+        The refused attempt is rolled back with the admin's transaction; the second
+        pass finds the refusal on the form and renders it like any form error.
+        """
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            if request.method != "POST" or hasattr(request, SERVICE_ERROR):
+                raise
+            setattr(request, SERVICE_ERROR, error)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change or self.create_service is None:
+            super().save_model(request, obj, form, change)
+            return
+        saved = self.create_service(**form.cleaned_data, user=request.user)
+        # The admin goes on with the form's instance (history, redirect, inlines).
+        adopt(obj, saved)
+
+    def save_related(self, request, form, formsets, change):
+        if change or self.create_service is None:
+            super().save_related(request, form, formsets, change)
+            return
+        # The service saved the many-to-many links; only the inlines are left.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
+class ScopedTabularInline(RoleAccess, admin.TabularInline):
+    """An inline of a region-scoped model: rows in the user's subtree, role permissions."""
+
+    extra = 0
+    #: Relations to fetch with the rows, as on a ModelAdmin (each row's title is its str()).
+    list_select_related = ()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.list_select_related:
+            queryset = queryset.select_related(*self.list_select_related)
+        return queryset.visible_to(request.user) if self.scoped else queryset
+
+
+class ReadOnlyTabularInline(ScopedTabularInline):
+    """An inline that only shows rows (history, records written through services)."""
+
+    changeable = False
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields

@@ -1,0 +1,96 @@
+"""Pages officials and staff open in the browser: thin views over the dashboard selectors."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from orgs.selectors import branch_get, region_search
+from portal import dashboard
+from portal.forms import GapLevelForm, RegionSearchForm, YearForm
+from portal.rollups import coverage_gaps
+
+#: Uncovered units per page of the gap list.
+GAPS_PER_PAGE = 100
+
+
+@require_GET
+@login_required
+def home(request):
+    """The dashboard of the user's own region; the whole country for superusers."""
+    region = None if request.user.is_superuser else request.user.region
+    return _dashboard(request, region=region)
+
+
+@require_GET
+@login_required
+def region_dashboard(request, code: str):
+    """The dashboard of a region in the user's scope (404 outside it)."""
+    return _dashboard(request, region=dashboard.region_get(user=request.user, code=code))
+
+
+def _dashboard(request, *, region):
+    year = YearForm(request.GET).selected_year()
+    context = dashboard.region_dashboard(user=request.user, region=region, year=year)
+    context.update(region=region, year=year, year_form=YearForm(initial={"year": year}))
+    return render(request, "portal/dashboard.html", context)
+
+
+@require_GET
+@login_required
+def region_gaps(request, code: str):
+    """The units at a level under the region that have no active territorial branch."""
+    return _gaps(request, region=dashboard.region_get(user=request.user, code=code))
+
+
+@require_GET
+@login_required
+def country_gaps(request):
+    """The uncovered units of the whole country: superusers only (404 for everyone else)."""
+    if not request.user.is_superuser:
+        raise Http404
+    return _gaps(request, region=None)
+
+
+def _gaps(request, *, region):
+    form = GapLevelForm(request.GET, code=region.code if region else None)
+    if not form.levels:
+        raise Http404
+    level = form.selected_level()
+    page = Paginator(coverage_gaps(region=region, level=level), GAPS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "region": region,
+        "place": region.name if region else _("Whole country"),
+        "level": level,
+        "form": form,
+        "page": page,
+        "breadcrumbs": dashboard.region_breadcrumbs(user=request.user, region=region),
+    }
+    return render(request, "portal/region_gaps.html", context)
+
+
+@require_GET
+@login_required
+def search(request):
+    """Regions in scope by name or code: one match opens its dashboard, several are listed."""
+    form = RegionSearchForm(request.GET)
+    query = form.query()
+    regions = list(region_search(user=request.user, query=query))
+    if len(regions) == 1:
+        return redirect(reverse("portal:region_dashboard", args=[regions[0].code]))
+    context = {"form": form, "search_query": query, "regions": regions}
+    return render(request, "portal/search.html", context)
+
+
+@require_GET
+@login_required
+def branch_detail(request, pk: int):
+    """A branch: details, leadership, teams, members, money, latest assessment."""
+    branch = branch_get(user=request.user, pk=pk)
+    context = {"branch": branch, "panels": dashboard.branch_panels(branch=branch)}
+    return render(request, "orgs/branch_detail.html", context)
