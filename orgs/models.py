@@ -18,6 +18,7 @@ from orgs.choices import (
 )
 from orgs.db import TimeStampedModel, not_in_future
 from orgs.querysets import RegionScopedQuerySet
+from orgs.validators import validate_phone
 
 region_code_validator = RegexValidator(
     r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$",
@@ -80,7 +81,7 @@ class Region(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(parent__isnull=True, level=RegionLevel.PROVINCE)
-                | Q(code__startswith=models.F("parent_id")),
+                | Q(parent__isnull=False, code__startswith=models.F("parent_id")),
                 name="%(app_label)s_%(class)s_code_under_parent",
                 violation_error_message=_(
                     "A region code must start with its parent region's code."
@@ -152,7 +153,7 @@ class Branch(TimeStampedModel):
     supervisory_board_on = models.DateField(_("Supervisory board set up on"), null=True, blank=True)
     bodies_complete = models.BooleanField(_("Internal bodies complete"), default=False)
     address = models.CharField(_("Address"), max_length=200, blank=True)
-    phone = models.CharField(_("Phone"), max_length=20, blank=True)
+    phone = models.CharField(_("Phone"), max_length=20, blank=True, validators=[validate_phone])
     note = models.TextField(_("Note"), blank=True)
 
     objects = BranchQuerySet.as_manager()

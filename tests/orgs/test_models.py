@@ -65,6 +65,17 @@ def test_region_code_must_start_with_its_parents_code():
     assert_db_refuses(region, "orgs_region_code_under_parent")
 
 
+def test_region_below_province_needs_a_parent():
+    region = Region(code="360803100999", name="新村", level=RegionLevel.COMMUNITY)
+    assert "A region code must start with its parent region's code." in clean_errors(region)
+    assert_db_refuses(region, "orgs_region_code_under_parent")
+
+
+def test_branch_phone_is_validated():
+    branch = BranchFactory.build(phone="12345")
+    assert any("Invalid phone number" in message for message in clean_errors(branch))
+
+
 def test_region_can_never_be_deleted():
     village = Region.objects.get(code=TANGWEI)
     with pytest.raises(InternalError, match="Cannot delete rows"), transaction.atomic():
