@@ -149,3 +149,13 @@ def test_the_api_conforms_to_its_schema(case, root_token, case_count):
     case_count["cases"] += 1
     case_count["operations"].add(case.operation.label)
     case.call_and_validate(headers={"Authorization": f"Token {root_token}"}, checks=CHECKS)
+
+
+def test_the_interactive_docs_load_their_script_from_a_url_not_inline(client):
+    page = client.get("/api/docs/").content.decode()
+    assert "swagger-ui-bundle.js" in page
+    assert "<script>" not in page
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "/api/schema/" in script.content.decode()
