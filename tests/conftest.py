@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
 from pytest_django.fixtures import validate_django_db
+from pytest_django.plugin import pytest_collection_modifyitems as order_like_django
 
 from orgs.models import Region
 from portal.models import User, UserRole
@@ -15,6 +16,16 @@ QINGYUAN = "360803"  # 青原区, a county of 吉安市
 JIZHOU = "360802"  # 吉州区, the sibling county
 JIAN = "3608"  # 吉安市
 JIANGXI = "36"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run committing tests after the rolled-back ones, as pytest-django orders them.
+
+    Other plugins (pytest-playwright groups its browser tests) sort after pytest-django; a
+    committing test that ran first would flush the region tree from under the rest.
+    """
+    order_like_django(items)
 
 
 def load_region_tree():

@@ -51,7 +51,7 @@ def superuser_client(client, superuser):
 
 # Every add and change page also reads the model's content type, once per process.
 @pytest.mark.parametrize(
-    ("page", "budget"),
+    ("admin_page", "budget"),
     [
         # session, user, COUNT, the page of members with branches, the region filter's
         # choices, the years joined
@@ -93,15 +93,15 @@ def superuser_client(client, superuser):
     ],
 )
 def test_superuser_page_queries_stay_bounded_when_rows_double(
-    superuser_client, django_assert_max_num_queries, page, budget
+    superuser_client, django_assert_max_num_queries, admin_page, budget
 ):
-    model = page.split("_")[0]
+    model = admin_page.split("_")[0]
     record = MemberFactory() if model == "member" else FACTORIES[model]()
-    args = (record.pk,) if page.endswith("_change") else ()
+    args = (record.pk,) if admin_page.endswith("_change") else ()
     for _ in range(2):
         add_rows(model, record)
         with django_assert_max_num_queries(budget):
-            assert superuser_client.get(url(page, *args)).status_code == 200
+            assert superuser_client.get(url(admin_page, *args)).status_code == 200
 
 
 def test_member_list_masks_phone_and_id_numbers(superuser_client):

@@ -54,7 +54,7 @@ def superuser_client(client, superuser):
 
 # Every add and change page also reads the model's content type, once per process.
 @pytest.mark.parametrize(
-    ("page", "budget"),
+    ("admin_page", "budget"),
     [
         # session, user, COUNT of rows, the page of rows with their parents, the region
         # filter's choices (the provinces)
@@ -87,7 +87,7 @@ def superuser_client(client, superuser):
     ],
 )
 def test_superuser_page_queries_stay_bounded_when_rows_double(
-    superuser_client, standard, django_assert_max_num_queries, page, budget
+    superuser_client, standard, django_assert_max_num_queries, admin_page, budget
 ):
     branch = BranchFactory()
     objects = {
@@ -96,12 +96,12 @@ def test_superuser_page_queries_stay_bounded_when_rows_double(
         "standard": (standard.pk,),
         "assessment": (assess(branch, standard, 5).pk,),
     }
-    model = page.split("_")[0]
-    args = objects[model] if page.endswith("_change") else ()
+    model = admin_page.split("_")[0]
+    args = objects[model] if admin_page.endswith("_change") else ()
     for _ in range(2):
         add_rows(model, branch, standard)
         with django_assert_max_num_queries(budget):
-            assert superuser_client.get(url(page, *args)).status_code == 200
+            assert superuser_client.get(url(admin_page, *args)).status_code == 200
 
 
 def test_branch_list_shows_the_latest_assessment_as_met_of_total(superuser_client, standard):

@@ -75,7 +75,7 @@ def test_an_account_without_the_staff_flag_cannot_open_the_admin(client, db):
 
 # Every add and change page also reads the model's content type, once per process.
 @pytest.mark.parametrize(
-    ("page", "budget"),
+    ("admin_page", "budget"),
     [
         # session, user, COUNT, the page of accounts with regions, the region filter
         ("changelist", 5),
@@ -86,16 +86,18 @@ def test_an_account_without_the_staff_flag_cannot_open_the_admin(client, db):
     ],
 )
 def test_superuser_page_queries_stay_bounded_when_rows_double(
-    client, superuser, django_assert_max_num_queries, page, budget
+    client, superuser, django_assert_max_num_queries, admin_page, budget
 ):
     account = make_user("tianyu-0", region=TIANYU, role=UserRole.STAFF)
-    args = (account.pk,) if page == "change" else ()
+    args = (account.pk,) if admin_page == "change" else ()
     client.force_login(superuser)
     for round_ in range(2):
         for n in range(3):
             make_user(f"tianyu-{round_}-{n}", region=TIANYU, role=UserRole.VIEWER)
         with django_assert_max_num_queries(budget):
-            assert client.get(reverse(f"admin:portal_user_{page}", args=args)).status_code == 200
+            assert (
+                client.get(reverse(f"admin:portal_user_{admin_page}", args=args)).status_code == 200
+            )
 
 
 def test_county_admin_lists_only_accounts_of_the_county(client, county_admin, outsider, superuser):
