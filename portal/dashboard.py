@@ -10,13 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from funds.choices import DonationKind
 from funds.models import Donation
+from funds.summaries import DonationSummary
 from members.choices import PositionRole
 from members.models import Member, Position, VolunteerTeam
 from orgs.choices import CODE_LENGTH, BranchKind, RegionLevel
@@ -44,6 +46,19 @@ COVERAGE_LABELS = {
 def region_get(*, user, code: str) -> Region:
     """The region ``code`` if it lies in the user's scope, else Http404 (one query)."""
     return get_object_or_404(Region.objects.visible_to(user), code=code)
+
+
+def latest_year(*, region: Region | None) -> int:
+    """The latest year with donations under the region, at most this year (one query).
+
+    A dashboard opened without ``?year=`` shows that year: early in a year, or where the
+    records stop in an earlier year, this year's figures would all be empty.
+    """
+    this_year = timezone.localdate().year
+    summaries = DonationSummary.objects.filter(year__lte=this_year, donations__gt=0)
+    if region is not None:
+        summaries = summaries.filter(region_code__startswith=region.code)
+    return summaries.aggregate(year=Max("year"))["year"] or this_year
 
 
 def region_breadcrumbs(*, user, region: Region | None) -> list[dict]:

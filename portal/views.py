@@ -33,7 +33,8 @@ def region_dashboard(request, code: str):
 
 
 def _dashboard(request, *, region):
-    year = YearForm(request.GET).selected_year()
+    form = YearForm(request.GET)
+    year = form.selected_year() if form.is_bound else dashboard.latest_year(region=region)
     context = dashboard.region_dashboard(user=request.user, region=region, year=year)
     context.update(region=region, year=year, year_form=YearForm(initial={"year": year}))
     return render(request, "portal/dashboard.html", context)

@@ -240,6 +240,21 @@ def test_year_switch_changes_the_yearly_figures_and_their_change(client, city_of
     assert page_2020.changes["donations_in_kind_value"] == Decimal("-3500.00")
 
 
+def test_dashboard_without_a_year_opens_the_latest_year_with_donations(client, city_official):
+    branch = county_records(QINGYUAN, amount="500.00")
+    DonationFactory(branch=branch, amount=Decimal("800.00"), received_on=datetime.date(2020, 3, 1))
+    client.force_login(city_official)
+    response = client.get(f"/regions/{JIAN}/")
+    assert response.context["year"] == 2020
+    assert page_of(response).figures["donations_amount"][0] == Decimal("800.00")
+
+
+def test_dashboard_without_donations_opens_this_year(client, city_official):
+    client.force_login(city_official)
+    response = client.get(f"/regions/{JIAN}/")
+    assert response.context["year"] == timezone.localdate().year
+
+
 def test_year_outside_the_selector_falls_back_to_this_year(client, city_official):
     client.force_login(city_official)
     for year in ("abc", "1999", str(timezone.localdate().year + 1)):
