@@ -64,6 +64,10 @@ messages: install  ## refresh the zh_Hans catalog (with the vendored third-party
 	msgcat --use-first -o $(CATALOG) $(CATALOG) locale/vendor/*.zh_Hans.po
 	DEBUG=1 $(MANAGE) compilemessages -l zh_Hans --ignore=.venv
 
+.PHONY: bench-pages
+bench-pages: install  ## server time of the dashboard pages on the demo data (after make setup)
+	$(PY) bench/demo_pages.py
+
 .PHONY: backup
 backup: install  ## back up the database: make backup [FILE=path.dump]
 	DEBUG=1 $(MANAGE) backup $(FILE)
