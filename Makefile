@@ -64,6 +64,24 @@ messages: install  ## refresh the zh_Hans catalog (with the vendored third-party
 	msgcat --use-first -o $(CATALOG) $(CATALOG) locale/vendor/*.zh_Hans.po
 	DEBUG=1 $(MANAGE) compilemessages -l zh_Hans --ignore=.venv
 
+# The benchmark runs on its own database, never the portal's: BENCH_DATABASE_URL names it
+# (its name must contain "bench"); SCALE is national (about 41,000 townships, 620,573
+# villages, 100,000 branches, 5,000,000 members, 20,000,000 donations) or province (Jiangxi,
+# about a twentieth). BENCH_ARGS passes options to bench/run.py (e.g. --skip-scaling).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench
+SCALE ?= province
+BENCH_ARGS ?=
+
+.PHONY: bench-data
+bench-data: install  ## generate the benchmark data set: make bench-data SCALE=national|province
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/createdb.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=1 $(MANAGE) migrate --no-input
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=1 $(MANAGE) bench_data --scale $(SCALE)
+
+.PHONY: bench
+bench: install  ## measure rollups, dashboards, writes, verify_rollups on the data of make bench-data
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py $(BENCH_ARGS)
+
 .PHONY: bench-pages
 bench-pages: install  ## server time of the dashboard pages on the demo data (after make setup)
 	$(PY) bench/demo_pages.py
