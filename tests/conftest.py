@@ -4,9 +4,11 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.cache import cache
 from django.core.management import call_command
 from pytest_django.fixtures import validate_django_db
 from pytest_django.plugin import pytest_collection_modifyitems as order_like_django
+from rest_framework.test import APIClient
 
 from orgs.models import Region
 from portal.models import User, UserRole
@@ -97,3 +99,28 @@ def county_staff(db):
 def outsider(db):
     """A staffer of the sibling county 吉州区: must never see 青原区's records."""
     return make_user("jizhou-staff", region=JIZHOU, role=UserRole.STAFF, is_staff=True)
+
+
+@pytest.fixture
+def county_admin(db):
+    """An admin of 青原区: every write role and the county's accounts."""
+    return make_user("qingyuan-admin", region=QINGYUAN, role=UserRole.ADMIN, is_staff=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counters():
+    """API throttles count in the cache: every test starts with none."""
+    cache.clear()
+
+
+@pytest.fixture
+def api():
+    """``api(user)``: an API client signed in as ``user``; ``api()`` is anonymous."""
+
+    def client(user=None, **headers) -> APIClient:
+        result = APIClient(**headers)
+        if user is not None:
+            result.force_authenticate(user)
+        return result
+
+    return client

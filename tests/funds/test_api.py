@@ -3,13 +3,10 @@
 import re
 
 import pytest
-from django.core.cache import cache
-from rest_framework.test import APIClient
 
 from funds.models import Campaign, Donation, Donor
 from funds.validators import credit_code_check_char
-from portal.models import UserRole
-from tests.conftest import JIAN, JIZHOU, QINGYUAN, TIANYU, make_user
+from tests.conftest import JIAN, JIZHOU, QINGYUAN, TIANYU
 from tests.factories import BranchFactory, CampaignFactory, DonationFactory, DonorFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,28 +14,6 @@ pytestmark = pytest.mark.django_db
 GUNAN = "360802001"  # 古南街道, a street of 吉州区
 CREDIT_CODE = "91360803MA35" + "00001"
 CREDIT_CODE += credit_code_check_char(CREDIT_CODE)
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counters():
-    cache.clear()
-
-
-@pytest.fixture
-def api():
-    """``api(user)``: an API client signed in as ``user``."""
-
-    def client(user, **headers) -> APIClient:
-        result = APIClient(**headers)
-        result.force_authenticate(user)
-        return result
-
-    return client
-
-
-@pytest.fixture
-def county_admin():
-    return make_user("qingyuan-admin", region=QINGYUAN, role=UserRole.ADMIN)
 
 
 @pytest.fixture

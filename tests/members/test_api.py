@@ -1,13 +1,10 @@
 """The members endpoints: members, positions, volunteer teams, volunteers, service records."""
 
 import pytest
-from django.core.cache import cache
-from rest_framework.test import APIClient
 
 from members.models import Member, MembershipEvent, Position, ServiceRecord, Volunteer
 from orgs.validators import id_check_char
-from portal.models import UserRole
-from tests.conftest import QINGYUAN, TIANYU, make_user
+from tests.conftest import TIANYU
 from tests.factories import (
     BranchFactory,
     MemberFactory,
@@ -21,28 +18,6 @@ pytestmark = pytest.mark.django_db
 
 GUNAN = "360802001"  # 古南街道, a street of 吉州区
 ID_NUMBER = "36080319900101123" + id_check_char("36080319900101123")
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counters():
-    cache.clear()
-
-
-@pytest.fixture
-def api():
-    """``api(user)``: an API client signed in as ``user``."""
-
-    def client(user, **headers) -> APIClient:
-        result = APIClient(**headers)
-        result.force_authenticate(user)
-        return result
-
-    return client
-
-
-@pytest.fixture
-def county_admin():
-    return make_user("qingyuan-admin", region=QINGYUAN, role=UserRole.ADMIN)
 
 
 @pytest.fixture

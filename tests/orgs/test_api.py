@@ -3,40 +3,15 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
-from rest_framework.test import APIClient
 
 from orgs.models import Assessment, Branch, Standard
-from portal.models import UserRole
-from tests.conftest import JIAN, JIANGXI, JIZHOU, QINGYUAN, TIANYU, make_user
+from tests.conftest import JIAN, JIANGXI, JIZHOU, QINGYUAN, TIANYU
 from tests.factories import BranchFactory, StandardFactory
 
 pytestmark = pytest.mark.django_db
 
 ZHIXIA = "360803101"  # 值夏镇, another town of 青原区
 GUNAN = "360802001"  # 古南街道, a street of 吉州区
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counters():
-    cache.clear()
-
-
-@pytest.fixture
-def api():
-    """``api(user)``: an API client signed in as ``user``."""
-
-    def client(user, **headers) -> APIClient:
-        result = APIClient(**headers)
-        result.force_authenticate(user)
-        return result
-
-    return client
-
-
-@pytest.fixture
-def county_admin():
-    return make_user("qingyuan-admin", region=QINGYUAN, role=UserRole.ADMIN)
 
 
 @pytest.fixture

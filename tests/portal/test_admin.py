@@ -26,12 +26,6 @@ SCREENS = {
 WRITABLE = {"orgs_branch", "orgs_assessment", "members_member", "funds_donation"}
 
 
-@pytest.fixture
-def county_admin(db):
-    """An administrator of 青原区: manages the county's accounts."""
-    return make_user("qingyuan-admin", region=QINGYUAN, role=UserRole.ADMIN, is_staff=True)
-
-
 def test_every_model_has_an_admin_screen():
     registered = {f"{m._meta.app_label}_{m._meta.model_name}" for m in admin.site._registry}
     assert set(SCREENS) <= registered

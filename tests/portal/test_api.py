@@ -9,7 +9,6 @@ from decimal import Decimal
 import pgtrigger
 import pytest
 import requests
-from django.core.cache import cache
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.core.wsgi import get_wsgi_application
 from django.db import transaction
@@ -38,31 +37,6 @@ from tests.factories import (
 GUNAN = "360802001"  # 古南街道, a street of 吉州区
 TIANYU = "360803100"  # 天玉镇, a town of 青原区
 NEVER_DELETED = "funds.Donation:funds_donation_never_deleted"
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counters():
-    """Throttle counters live in the cache: each test starts with none."""
-    cache.clear()
-
-
-@pytest.fixture
-def api():
-    """``api(user)``: an API client signed in as ``user``; ``api()`` is anonymous."""
-
-    def client(user=None, **headers) -> APIClient:
-        result = APIClient(**headers)
-        if user is not None:
-            result.force_authenticate(user)
-        return result
-
-    return client
-
-
-@pytest.fixture
-def county_admin(db):
-    """An administrator of 青原区: every write role, so only the region scope can refuse."""
-    return make_user("qingyuan-admin", region=QINGYUAN, role=UserRole.ADMIN)
 
 
 def token_client(user, **headers) -> APIClient:

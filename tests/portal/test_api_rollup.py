@@ -7,11 +7,9 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import translation
 from openpyxl import load_workbook
-from rest_framework.test import APIClient
 
 from orgs.models import Region
 from portal.api.exports import header
@@ -20,23 +18,6 @@ from tests.conftest import JIAN, JIZHOU, QINGYUAN, TIANYU
 from tests.factories import BranchFactory, DonationFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counters():
-    cache.clear()
-
-
-@pytest.fixture
-def api():
-    """``api(user)``: an API client signed in as ``user``."""
-
-    def client(user, **headers) -> APIClient:
-        result = APIClient(**headers)
-        result.force_authenticate(user)
-        return result
-
-    return client
 
 
 @pytest.fixture
