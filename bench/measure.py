@@ -1,4 +1,4 @@
-"""Timing helpers: percentiles, timed HTTP requests, concurrent writers, lock-wait sampling."""
+"""Timing tools: percentiles, timed HTTP requests, concurrent writers, lock-wait sampling."""
 
 import random
 import statistics

@@ -114,6 +114,8 @@ def load(rows: Iterable[tuple[str, str]]) -> dict[str, int]:
         count += 1
     buffer.seek(0)
     with transaction.atomic(), connection.cursor() as cursor:
+        # Two loads in one outer transaction would otherwise meet the first one's table.
+        cursor.execute("DROP TABLE IF EXISTS region_load")
         cursor.execute(
             "CREATE TEMPORARY TABLE region_load "
             '(code varchar(12) COLLATE "C", name varchar(100), level varchar(10), '

@@ -1,6 +1,6 @@
 """The benchmark generator at a small scale: exact counts, consistent records, exact summaries.
 
-The data set is generated once for the module, inside a transaction rolled back at its end;
+The data set is made once for the module, inside a transaction rolled back at its end;
 each test runs in a savepoint of it.
 """
 
@@ -23,8 +23,8 @@ SMALL = Scale(
 
 
 @pytest.fixture(scope="module")
-def generated(django_db_setup, django_db_blocker):
-    """The small data set, generated once; rolled back after the module's tests."""
+def small_data_set(django_db_setup, django_db_blocker):
+    """The small data set, made once; rolled back after the module's tests."""
     with django_db_blocker.unblock(), transaction.atomic():
         generator = Generator(SMALL, log=lambda line: None)
         generator.run()
@@ -33,8 +33,8 @@ def generated(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def data(generated, db):
-    return generated
+def data(small_data_set, db):
+    return small_data_set
 
 
 def scalar(sql: str, params=None):
@@ -155,7 +155,7 @@ def test_reversals_cancel_their_originals(data):
     assert all(total == Decimal("0") and same and suffixed for total, same, suffixed in rows)
 
 
-def test_regenerated_donations_replace_only_the_donations(data):
+def test_replacing_the_donations_leaves_the_other_records(data):
     members = scalar("SELECT count(*) FROM members_member")
     Generator(SMALL, log=lambda line: None).regenerate_donations(4000)
     assert scalar("SELECT count(*) FROM funds_donation WHERE reverses_id IS NULL") == 4000

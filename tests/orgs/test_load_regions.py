@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count
 
 from orgs.choices import RegionKind, RegionLevel
@@ -47,3 +48,10 @@ def test_rerun_restores_a_changed_name():
     Region.objects.filter(code="360803100").update(name="旧名")
     call_command("load_regions", province="360803")
     assert Region.objects.get(code="360803100").name == "天玉镇"
+
+
+def test_two_loads_in_one_transaction_do_not_collide():
+    with transaction.atomic():
+        call_command("load_regions", province="360803")
+        call_command("load_regions", levels="5", province="360803100")
+    assert Region.objects.filter(parent_id="360803100").count() == 8

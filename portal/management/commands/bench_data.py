@@ -17,7 +17,7 @@ from bench.generate import SCALES, Generator
 class Command(BaseCommand):
     help = (
         "Fill a benchmark database (its name must contain 'bench') with a national or "
-        "provincial data set generated inside PostgreSQL, then rebuild the summaries."
+        "provincial data set made inside PostgreSQL, then rebuild the summaries."
     )
 
     def add_arguments(self, parser):
