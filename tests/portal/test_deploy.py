@@ -61,3 +61,9 @@ def test_connections_set_pgtrigger_ignore_so_triggers_skip_the_exception_path(db
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('pgtrigger.ignore', true)")
         assert cursor.fetchone()[0] == "{}"
+
+
+def test_code_only_commands_run_without_the_deployment_secret(db):
+    result = run_manage("makemigrations", "--check", "--dry-run", DEBUG="false")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
