@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from orgs.db import RegionCodeField
-from orgs.summaries import Summary
+from orgs.summaries import COUNTY_GRAIN, Summary
 
 
 class MemberSummary(Summary):
@@ -58,6 +58,47 @@ class ServiceHoursSummary(Summary):
     class Meta:
         verbose_name = _("Service hours summary")
         verbose_name_plural = _("Service hours summary")
+        ordering = ["region_code", "year"]
+
+    def __str__(self):
+        return f"{self.region_code} {self.year}: {self.hours}"
+
+
+class CountyMemberSummary(Summary):
+    """MemberSummary per county, for the rollups of a city and above (members migration
+    0006 keeps it from MemberSummary's changes)."""
+
+    region_code = RegionCodeField(primary_key=True)
+    members = models.IntegerField(_("Active members"), default=0)
+    volunteers = models.IntegerField(_("Registered volunteers"), default=0)
+
+    grain = COUNTY_GRAIN
+    records_sql = MemberSummary.records_sql
+
+    class Meta:
+        verbose_name = _("County member summary")
+        verbose_name_plural = _("County member summary")
+        ordering = ["region_code"]
+
+    def __str__(self):
+        return f"{self.region_code}: {self.members} / {self.volunteers}"
+
+
+class CountyServiceHoursSummary(Summary):
+    """ServiceHoursSummary per county, for the rollups of a city and above (members
+    migration 0006 keeps it from ServiceHoursSummary's changes)."""
+
+    pk = models.CompositePrimaryKey("year", "region_code")
+    region_code = RegionCodeField()
+    year = models.IntegerField(_("Year"))
+    hours = models.DecimalField(_("Approved hours"), max_digits=14, decimal_places=1, default=0)
+
+    grain = COUNTY_GRAIN
+    records_sql = ServiceHoursSummary.records_sql
+
+    class Meta:
+        verbose_name = _("County service hours summary")
+        verbose_name_plural = _("County service hours summary")
         ordering = ["region_code", "year"]
 
     def __str__(self):

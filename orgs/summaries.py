@@ -190,6 +190,85 @@ class TownshipSummary(Summary):
         return f"{self.region_code}: {self.villages_covered}/{self.villages}"
 
 
+class CountyBranchSummary(Summary):
+    """BranchSummary's figures per county: the rows a country, province or city rollup groups
+    (2,978 counties against 41,352 townships). Kept from BranchSummary's changes by a trigger
+    on that table (orgs migration 0006)."""
+
+    pk = models.CompositePrimaryKey("region_code", "kind", "status")
+    region_code = RegionCodeField()
+    kind = models.CharField(_("Kind"), max_length=20, choices=BranchKind)
+    status = models.CharField(_("Status"), max_length=20, choices=BranchStatus)
+    branches = models.IntegerField(_("Branches"), default=0)
+    compliant = models.IntegerField(_("Meeting their standard"), default=0)
+
+    grain = COUNTY_GRAIN
+    code_column = BranchSummary.code_column
+    records_sql = BranchSummary.records_sql
+
+    class Meta:
+        verbose_name = _("County branch summary")
+        verbose_name_plural = _("County branch summary")
+        ordering = ["region_code", "kind", "status"]
+
+    def __str__(self):
+        return f"{self.region_code} {self.kind} {self.status}: {self.branches}"
+
+
+class CountyCoverageSummary(Summary):
+    """TownshipSummary's coverage per county: counted and covered township-level units,
+    villages and covered villages below them. Kept from TownshipSummary's changes by a
+    trigger on that table (orgs migration 0006)."""
+
+    region_code = RegionCodeField(primary_key=True)
+    townships = models.IntegerField(_("Townships counted"), default=0)
+    townships_covered = models.IntegerField(_("Townships covered"), default=0)
+    villages = models.IntegerField(_("Villages and communities"), default=0)
+    villages_covered = models.IntegerField(_("Villages and communities covered"), default=0)
+
+    grain = COUNTY_GRAIN
+    records_sql = f"""
+        SELECT left(region_code, 6) AS region_code,
+               (count(*) FILTER (WHERE counted))::int AS townships,
+               (count(*) FILTER (WHERE covered))::int AS townships_covered,
+               sum(villages)::int AS villages, sum(villages_covered)::int AS villages_covered
+          FROM ({TownshipSummary.records_sql}) township
+         GROUP BY 1
+    """  # noqa: S608 (fixed SQL fragments)
+
+    class Meta:
+        verbose_name = _("County coverage summary")
+        verbose_name_plural = _("County coverage summary")
+        ordering = ["region_code"]
+
+    def __str__(self):
+        return f"{self.region_code}: {self.townships_covered}/{self.townships}"
+
+
+def rollup_trigger_sql(
+    *, name: str, source: str, target: str, keys: list[str], figures: dict[str, str]
+) -> str:
+    """SQL of statement triggers on the summary table ``source`` that add each statement's
+    changes of its rows to ``target``, keyed by the county (``left(region_code, 6)``) and
+    ``keys``; ``figures`` maps each target column to its expression over a source row."""
+    columns = ", ".join(["region_code", *keys, *figures])
+    key_list = ", ".join(["region_code", *keys])
+    positions = ", ".join(str(n) for n in range(1, len(keys) + 2))
+    sums = [f"sum(sign * ({expression}))" for expression in figures.values()]
+    zeros = ", ".join("0" for _ in figures)
+    body = f"""
+    INSERT INTO {target} AS s ({columns})
+    SELECT left(region_code, 6), {", ".join([*keys, *sums])}
+      FROM {{changes}} c
+     GROUP BY {positions}
+    HAVING ROW({", ".join(sums)}) <> ROW({zeros})
+     ORDER BY {positions}
+    ON CONFLICT ({key_list}) DO UPDATE
+       SET {", ".join(f"{column} = s.{column} + excluded.{column}" for column in figures)};
+"""  # noqa: S608 (fixed SQL fragments)
+    return statement_triggers_sql(name=name, table=source, body=body)
+
+
 def statement_triggers_sql(*, name: str, table: str, body: str, declare: str = "") -> str:
     """SQL creating a trigger function run once per INSERT, UPDATE and DELETE statement on
     ``table``, and its three triggers (named ``<name>_insert`` and so on).

@@ -1,8 +1,10 @@
 """Selectors of the dashboard pages: the region in scope, its figures shaped for the page.
 
-Every figure comes from ``portal.rollups``; this module adds the per-month donations, the
-breadcrumbs and the branch page's lists, each one query, and shapes the figures for the
-templates and charts without touching the database again.
+Every figure comes from ``portal.rollups``; this module adds the per-month donations with
+last year's totals, the breadcrumbs and the branch page's lists, each one query, and shapes
+the figures for the templates and charts without touching the database again. A dashboard
+reads summaries only, in one snapshot with its rollup (a township's months excepted: they
+come from its own records, finer than the month summary's county grain).
 """
 
 from __future__ import annotations
@@ -10,21 +12,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import Case, Count, DecimalField, Max, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from funds.choices import DonationKind
 from funds.models import Donation
-from funds.summaries import DonationSummary
+from funds.summaries import CountyDonationSummary, DonationMonthSummary, DonationSummary
 from members.choices import PositionRole
 from members.models import Member, Position, VolunteerTeam
+from members.summaries import CountyServiceHoursSummary, ServiceHoursSummary
 from orgs.choices import CODE_LENGTH, BranchKind, RegionLevel
 from orgs.models import Branch, Region
 from orgs.selectors import branch_list
-from portal.rollups import region_rollup
+from orgs.summaries import COUNTY_GRAIN
+from portal.rollups import ZERO_HOURS, one_snapshot, region_rollup, summary_alias
 
 ZERO = Decimal("0")
 #: How many donations the branch page lists.
@@ -55,7 +60,10 @@ def latest_year(*, region: Region | None) -> int:
     records stop in an earlier year, this year's figures would all be empty.
     """
     this_year = timezone.localdate().year
-    summaries = DonationSummary.objects.filter(year__lte=this_year, donations__gt=0)
+    # Per county and month: a few rows per county; a township's own rows are finer.
+    coarse = region is None or len(region.code) <= DonationMonthSummary.grain
+    model = DonationMonthSummary if coarse else DonationSummary
+    summaries = model.objects.filter(year__lte=this_year, donations__gt=0)
     if region is not None:
         summaries = summaries.filter(region_code__startswith=region.code)
     return summaries.aggregate(year=Max("year"))["year"] or this_year
@@ -82,31 +90,65 @@ def region_branches(*, user, region: Region | None) -> QuerySet[Branch]:
     return branch_list(user=user).filter(region=region).order_by("kind", "name")
 
 
-def donation_months(*, code: str | None, year: int) -> list[dict]:
-    """Money and goods received per month of ``year`` in the subtree of ``code`` (one query).
+# Money and goods per month of the year; last year's money and goods (month 0) from the
+# yearly summary, a twelfth of the month rows; last year's approved service hours (month NULL).
+MONTHS_SQL = """
+    SELECT month, coalesce(sum(amount), 0.00) AS cash,
+           coalesce(sum(in_kind_value), 0.00) AS in_kind
+      FROM {months} s
+     WHERE region_code LIKE %(prefix)s AND year = %(year)s
+     GROUP BY 1
+     UNION ALL
+    SELECT 0, coalesce(sum(amount), 0.00), coalesce(sum(in_kind_value), 0.00)
+      FROM {years} s
+     WHERE region_code LIKE %(prefix)s AND year = %(year)s - 1
+     UNION ALL
+    SELECT NULL, NULL, coalesce(sum(hours), 0.0)
+      FROM {hours} s
+     WHERE region_code LIKE %(prefix)s AND year = %(year)s - 1
+"""
 
-    Net of reversals (a reversal entry is negative); twelve rows, zeros included.
+
+def donation_months(*, code: str | None, year: int) -> tuple[list[dict], dict]:
+    """Money and goods received per month of ``year`` in the subtree of ``code``, and last
+    year's totals (money, goods, approved service hours), from the summaries (one query).
+
+    Net of reversals (a reversal entry is negative); twelve rows, zeros included. The county
+    summaries serve a county and above; a township's months come from its own records. Runs
+    on the alias the summaries are read from (the replica of a dashboard request, if any).
     """
-    donations = Donation.objects.all() if code is None else Donation.objects.within(code)
-    sums = (
-        donations.filter(received_on__year=year)
-        .annotate(month=TruncMonth("received_on"))
-        .values("month")
-        .annotate(
-            cash=_net_sum(Q(kind=DonationKind.CASH)),
-            in_kind=_net_sum(Q(kind=DonationKind.IN_KIND)),
-        )
-        .order_by("month")
-    )
-    by_month = {row["month"].month: row for row in sums}
-    return [
+    code = code or ""
+    if len(code) <= COUNTY_GRAIN:
+        months = DonationMonthSummary._meta.db_table
+        years = CountyDonationSummary._meta.db_table
+        hours = CountyServiceHoursSummary._meta.db_table
+    else:
+        months = f"({DonationMonthSummary.from_records(cut=False, scoped=True)})"
+        years = DonationSummary._meta.db_table
+        hours = ServiceHoursSummary._meta.db_table
+    sql = MONTHS_SQL.format(months=months, years=years, hours=hours)
+    with connections[summary_alias()].cursor() as cursor:
+        cursor.execute(sql, {"prefix": f"{code}%", "year": year})
+        rows = cursor.fetchall()
+    by_month = {month: (cash, in_kind) for month, cash, in_kind in rows if month}
+    previous = {
+        "volunteers": {"service_hours": ZERO_HOURS},
+        "donations": {"amount": ZERO, "in_kind_value": ZERO},
+    }
+    for month, cash, in_kind in rows:
+        if month is None:
+            previous["volunteers"]["service_hours"] = in_kind
+        elif month == 0:
+            previous["donations"].update(amount=cash, in_kind_value=in_kind)
+    months_of_year = [
         {
             "month": month,
-            "cash": by_month.get(month, {}).get("cash", ZERO),
-            "in_kind": by_month.get(month, {}).get("in_kind", ZERO),
+            "cash": by_month.get(month, (ZERO, ZERO))[0],
+            "in_kind": by_month.get(month, (ZERO, ZERO))[1],
         }
         for month in range(1, 13)
     ]
+    return months_of_year, previous
 
 
 def _net_sum(condition: Q) -> Coalesce:
@@ -348,11 +390,12 @@ def branch_panels(*, branch: Branch) -> BranchPanels:
 
 def region_dashboard(*, user, region: Region | None, year: int) -> dict:
     """Everything a dashboard page shows for ``region`` (None: the country) in ``year``."""
-    rollup = region_rollup(region=region, year=year)
-    previous = region_rollup(region=region, year=year - 1)
+    # One snapshot for the rollup and the months, on the alias the summaries are read from.
+    with one_snapshot(using=summary_alias()):
+        rollup = region_rollup(region=region, year=year)
+        months, previous = donation_months(code=region.code if region else None, year=year)
     level = chart_level(rollup)
     rows = child_rows(rollup=rollup, level=level)
-    months = donation_months(code=region.code if region else None, year=year)
     return {
         "rollup": rollup,
         "figures": key_figures(rollup=rollup, previous=previous),

@@ -1,10 +1,13 @@
 """Figures of a region and of each of its direct children, read from the summary tables.
 
 docs/METRICS.md defines every figure, and this module follows it. The database groups the
-township-grain summaries by ``left(code, n)``, n being the children's code length, in
-``GROUPING SETS`` that give each child's figures and the region's own in the same query (the
-region's include records registered at the region itself, which no child holds). A rollup
-runs eight queries, whatever the number of children:
+summaries by ``left(code, n)``, n being the children's code length: the county-grain ones
+(2,978 counties) for the children of the country, a province or a city, the township-grain
+ones (41,352 townships) for a county's and a township's. Each query gives each child's
+figures and the region's own (which include records registered at the region itself, which
+no child holds): by ``ROLLUP`` or ``GROUPING SETS`` where they are few, or summed in Python
+from the child rows where the database would aggregate every row several times (branches,
+donations, campaigns). A rollup runs eight queries, whatever the number of children:
 
 1. the children and the time the figures are true for;
 2. branches per kind and status;
@@ -16,9 +19,12 @@ runs eight queries, whatever the number of children:
 8. money per campaign.
 
 Outside a caller's transaction the eight share one REPEATABLE READ snapshot, taken when the
-first runs: ``as_of``. Where the children are finer than a summary's grain (a township's villages; a county's
-townships, for campaigns kept per county) the same rows are computed from the records of
-that subtree instead, by the summary's own ``from_records()``.
+first runs: ``as_of``. Money per campaign is read per county (CampaignSummary) down to a
+city's children, per township (TownshipCampaignSummary) for a county's. Where the children
+are finer than every summary's grain (a township's villages) the same rows are computed from
+the records of that subtree instead, by the summary's own ``from_records()``. The queries run
+on the alias the router reads from (``summary_alias()``: a replica for the dashboards and
+the rollup API when one is configured).
 """
 
 from collections import defaultdict
@@ -27,13 +33,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from funds.choices import DonationChannel
-from funds.summaries import CampaignSummary, DonationSummary
-from members.summaries import MemberSummary, ServiceHoursSummary
+from funds.summaries import (
+    CampaignSummary,
+    CountyDonationSummary,
+    DonationSummary,
+    TownshipCampaignSummary,
+)
+from members.summaries import (
+    CountyMemberSummary,
+    CountyServiceHoursSummary,
+    MemberSummary,
+    ServiceHoursSummary,
+)
 from orgs.choices import (
     CODE_LENGTH,
     TERRITORIAL_KINDS,
@@ -43,7 +59,14 @@ from orgs.choices import (
     RegionLevel,
 )
 from orgs.models import Branch, Region
-from orgs.summaries import BranchSummary, Summary
+from orgs.summaries import (
+    BranchSummary,
+    CountyBranchSummary,
+    CountyCoverageSummary,
+    Summary,
+    TownshipSummary,
+)
+from portal.routers import read_alias
 
 #: The ``level`` of the whole country's rollup (``region=None``).
 COUNTRY = "country"
@@ -58,50 +81,61 @@ COVERAGE_KINDS = {
 KIND_AT_LEVEL = {level: kind for kind, level in TERRITORIAL_KINDS.items()}
 
 # 1. The children, and the snapshot's time. The outer join yields a row without children.
+# On a hot standby the figures are as of the last transaction replayed.
 CHILDREN_SQL = """
-    SELECT statement_timestamp() AS as_of, r.code, r.name, r.level
+    SELECT CASE WHEN pg_is_in_recovery()
+                THEN coalesce(pg_last_xact_replay_timestamp(), statement_timestamp())
+                ELSE statement_timestamp() END AS as_of,
+           r.code, r.name, r.level
       FROM (VALUES (1)) AS one
       LEFT JOIN orgs_region r
         ON %(has_children)s AND r.code LIKE %(prefix)s AND length(r.code) = %(n)s
      ORDER BY r.code
 """
 
-# 2. Branches: every status but dissolved in the total; active ones per kind.
+# 2. Branches per child, kind and status; the region's figures and the kinds are summed from
+# these rows in Python (grouping sets would aggregate every row four times).
 BRANCHES_SQL = """
-    SELECT child, GROUPING(child) = 1 AS whole, kind, GROUPING(kind) = 1 AS all_kinds,
-           coalesce(sum(branches) FILTER (WHERE status <> 'dissolved'), 0)::bigint AS total,
-           coalesce(sum(branches) FILTER (WHERE status = 'active'), 0)::bigint AS active,
-           coalesce(sum(compliant) FILTER (WHERE status = 'active'), 0)::bigint AS compliant
-      FROM (SELECT left(region_code, %(n)s) AS child, kind, status, branches, compliant
-              FROM {source} s WHERE region_code LIKE %(prefix)s) summary
-     GROUP BY GROUPING SETS ((child, kind), (child), (kind), ())
+    SELECT left(region_code, %(n)s) AS child, kind, status,
+           sum(branches)::bigint AS branches, sum(compliant)::bigint AS compliant
+      FROM {source} s
+     WHERE region_code LIKE %(prefix)s
+     GROUP BY 1, 2, 3
 """
 
-# 3. Township and village coverage: one summary row per township-level unit.
+# 3. Township and village coverage: the county rows, or one row per township-level unit.
 TOWNSHIPS_SQL = """
     SELECT child, GROUPING(child) = 1 AS whole,
-           count(*) FILTER (WHERE counted) AS township_total,
-           count(*) FILTER (WHERE covered) AS township_covered,
+           coalesce(sum(townships), 0)::bigint AS township_total,
+           coalesce(sum(townships_covered), 0)::bigint AS township_covered,
            coalesce(sum(villages), 0)::bigint AS community_total,
            coalesce(sum(villages_covered), 0)::bigint AS community_covered
-      FROM (SELECT left(region_code, %(n)s) AS child, counted, covered, villages,
+      FROM (SELECT left(region_code, %(n)s) AS child, townships, townships_covered, villages,
                    villages_covered
-              FROM orgs_townshipsummary WHERE region_code LIKE %(prefix)s) summary
+              FROM {source} s WHERE region_code LIKE %(prefix)s) summary
      GROUP BY ROLLUP (child)
 """
+#: TownshipSummary's rows with CountyCoverageSummary's columns.
+TOWNSHIP_ROWS = """(
+    SELECT region_code, counted::int AS townships, covered::int AS townships_covered,
+           villages, villages_covered
+      FROM orgs_townshipsummary)"""
 
 # 4. Province, city and county coverage: the units in force, and whether an active branch of
 # the unit's own level (a territorial kind named like the level) is registered at its code.
+# A territorial branch sits at a region of its level (orgs_branch_territorial_kind_at_level),
+# so the county branch summary's row of that kind at the unit's code counts only its own
+# (one primary-key probe per unit: 3,351 for the country).
 UNITS_SQL = """
     SELECT child, GROUPING(child) = 1 AS whole, level,
            count(*) AS total, count(*) FILTER (WHERE covered) AS covered
       FROM (SELECT left(r.code, %(n)s) AS child, r.level,
-                   EXISTS (SELECT 1 FROM orgs_branchsummary s
-                            WHERE s.region_code = r.code AND s.kind = r.level
-                              AND s.status = 'active' AND s.branches > 0) AS covered
+                   coalesce((SELECT s.branches > 0 FROM orgs_countybranchsummary s
+                              WHERE s.region_code = r.code AND s.kind = r.level
+                                AND s.status = 'active'), FALSE) AS covered
               FROM orgs_region r
-             WHERE r.code LIKE %(prefix)s AND r.level IN ('province', 'city', 'county')
-               AND r.valid_to IS NULL) units
+             WHERE r.code LIKE %(prefix)s AND length(r.code) <= 6
+               AND r.level IN ('province', 'city', 'county') AND r.valid_to IS NULL) units
      GROUP BY GROUPING SETS ((child, level), (level))
 """
 
@@ -125,47 +159,53 @@ HOURS_SQL = """
      GROUP BY ROLLUP (child)
 """
 
-# 7. Donations per channel and in all, net of reversal entries.
+# 7. Donations per child and channel, net of reversal entries; the region's figures and the
+# channels are summed from these rows in Python.
 DONATIONS_SQL = """
-    SELECT child, GROUPING(child) = 1 AS whole, channel, GROUPING(channel) = 1 AS all_channels,
-           coalesce(sum(donations), 0)::bigint AS donations,
-           coalesce(sum(amount), 0.00) AS amount,
-           coalesce(sum(in_kind_value), 0.00) AS in_kind_value,
-           coalesce(sum(amount + in_kind_value), 0.00) AS received
-      FROM (SELECT left(region_code, %(n)s) AS child, channel, donations, amount, in_kind_value
-              FROM {source} s
-             WHERE region_code LIKE %(prefix)s
-               AND (%(year)s::int IS NULL OR year = %(year)s::int)) summary
-     GROUP BY GROUPING SETS ((child, channel), (child), (channel), ())
+    SELECT left(region_code, %(n)s) AS child, channel,
+           sum(donations)::bigint AS donations, sum(amount) AS amount,
+           sum(in_kind_value) AS in_kind_value
+      FROM {source} s
+     WHERE region_code LIKE %(prefix)s
+       AND (%(year)s::int IS NULL OR year = %(year)s::int)
+     GROUP BY 1, 2
 """
 
-# 8. Money per campaign, campaigns with donations left after reversals, most money first.
+# 8. Money per child and campaign; Python sums the region's, keeps the campaigns with
+# donations left after reversals and orders them, most money first.
 CAMPAIGNS_SQL = """
-    SELECT child, GROUPING(child) = 1 AS whole, c.id, c.name, sum(s.amount) AS amount
-      FROM (SELECT left(region_code, %(n)s) AS child, campaign_id, donations, amount,
-                   in_kind_value
+    SELECT s.child, c.id, c.name, s.donations, s.amount, s.in_kind_value
+      FROM (SELECT left(region_code, %(n)s) AS child, campaign_id,
+                   sum(donations)::bigint AS donations, sum(amount) AS amount,
+                   sum(in_kind_value) AS in_kind_value
               FROM {source} s
              WHERE region_code LIKE %(prefix)s
-               AND (%(year)s::int IS NULL OR year = %(year)s::int)) s
+               AND (%(year)s::int IS NULL OR year = %(year)s::int)
+             GROUP BY 1, 2) s
       JOIN funds_campaign c ON c.id = s.campaign_id
-     GROUP BY GROUPING SETS ((child, c.id, c.name), (c.id, c.name))
-    HAVING (sum(s.donations), sum(s.amount), sum(s.in_kind_value)) <> (0, 0, 0)
-     ORDER BY sum(s.amount) DESC, c.id
 """
+
+
+def summary_alias() -> str:
+    """The database alias the summaries are read from: the replica for a request the
+    router sends there (portal.routers), else the primary. Raw SQL passes no router."""
+    return read_alias(Region)
 
 
 @contextmanager
-def one_snapshot(*, read_only: bool = True) -> Iterator[None]:
+def one_snapshot(*, read_only: bool = True, using: str = "default") -> Iterator[None]:
     """Run the enclosed queries in one REPEATABLE READ transaction: they read one snapshot.
 
     Inside a caller's transaction the caller's isolation level stands (PostgreSQL sets it
-    only before a transaction's first query), and no statement is added.
+    only before a transaction's first query), and no statement is added. A hot standby
+    allows a REPEATABLE READ, READ ONLY transaction.
     """
+    connection = connections[using]
     if connection.in_atomic_block:
         yield
         return
     mode = "READ ONLY" if read_only else "READ WRITE"
-    with transaction.atomic():
+    with transaction.atomic(using=using):
         with connection.cursor() as cursor:
             cursor.execute(f"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ {mode}")
         yield
@@ -177,6 +217,7 @@ class _Scope:
 
     code: str
     year: int | None
+    using: str = "default"
 
     @property
     def child_length(self) -> int:
@@ -193,18 +234,23 @@ class _Scope:
             "has_children": self.child_length > len(self.code),
         }
 
-    def source(self, summary: type[Summary]) -> str:
-        """The summary's table, or its rows computed from the subtree's records when the
-        children are finer than the summary's grain."""
-        if self.child_length <= summary.grain:
-            return summary._meta.db_table
-        return f"({summary.from_records(cut=False, scoped=True)})"
+    def source(self, *summaries: type[Summary]) -> str:
+        """The table of the coarsest of ``summaries`` (from coarse to fine) whose grain the
+        children are not finer than; else the finest one's rows computed from the subtree's
+        records."""
+        for summary in summaries:
+            if summary is TownshipSummary:
+                # Its key is each unit's own code: it serves a township's villages too.
+                return TOWNSHIP_ROWS
+            if self.child_length <= summary.grain:
+                return summary._meta.db_table
+        return f"({summaries[-1].from_records(cut=False, scoped=True)})"
 
-    def fetch(self, sql: str, summary: type[Summary] | None = None) -> list[dict]:
+    def fetch(self, sql: str, *summaries: type[Summary]) -> list[dict]:
         """Run one query over the subtree; rows as dicts."""
-        if summary is not None:
-            sql = sql.format(source=self.source(summary))
-        with connection.cursor() as cursor:
+        if summaries:
+            sql = sql.format(source=self.source(*summaries))
+        with connections[self.using].cursor() as cursor:
             cursor.execute(sql, self.params)
             names = [column.name for column in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -217,6 +263,8 @@ def _keyed(rows: list[dict]) -> Iterator[tuple[str | None, dict]]:
 
 
 def _branches(scope: _Scope) -> dict:
+    """Every status but dissolved in the total; active ones per kind and meeting the
+    standard; for the region (key None) and each child."""
     figures = defaultdict(
         lambda: {
             "total": 0,
@@ -225,13 +273,15 @@ def _branches(scope: _Scope) -> dict:
             "standard_compliant": 0,
         }
     )
-    for key, row in _keyed(scope.fetch(BRANCHES_SQL, BranchSummary)):
-        if row["all_kinds"]:
-            figures[key].update(
-                total=row["total"], active=row["active"], standard_compliant=row["compliant"]
-            )
-        else:
-            figures[key]["by_kind"][row["kind"]] = row["active"]
+    for row in scope.fetch(BRANCHES_SQL, CountyBranchSummary, BranchSummary):
+        for key in (row["child"], None):
+            counts = figures[key]
+            if row["status"] != BranchStatus.DISSOLVED:
+                counts["total"] += row["branches"]
+            if row["status"] == BranchStatus.ACTIVE:
+                counts["active"] += row["branches"]
+                counts["by_kind"][row["kind"]] += row["branches"]
+                counts["standard_compliant"] += row["compliant"]
     return figures
 
 
@@ -240,7 +290,7 @@ def _coverage(scope: _Scope) -> dict:
     figures = defaultdict(dict)
     for key, row in _keyed(scope.fetch(UNITS_SQL)):
         figures[key][row["level"]] = (row["covered"], row["total"])
-    for key, row in _keyed(scope.fetch(TOWNSHIPS_SQL)):
+    for key, row in _keyed(scope.fetch(TOWNSHIPS_SQL, CountyCoverageSummary, TownshipSummary)):
         figures[key][RegionLevel.TOWNSHIP.value] = (row["township_covered"], row["township_total"])
         figures[key][RegionLevel.COMMUNITY.value] = (
             row["community_covered"],
@@ -253,10 +303,10 @@ def _people(scope: _Scope) -> tuple[dict, dict]:
     """The members and the volunteers figures, for the region and each child."""
     members = defaultdict(lambda: {"active": 0})
     volunteers = defaultdict(lambda: {"active": 0, "service_hours": ZERO_HOURS})
-    for key, row in _keyed(scope.fetch(MEMBERS_SQL, MemberSummary)):
+    for key, row in _keyed(scope.fetch(MEMBERS_SQL, CountyMemberSummary, MemberSummary)):
         members[key]["active"] = row["members"]
         volunteers[key]["active"] = row["volunteers"]
-    for key, row in _keyed(scope.fetch(HOURS_SQL, ServiceHoursSummary)):
+    for key, row in _keyed(scope.fetch(HOURS_SQL, CountyServiceHoursSummary, ServiceHoursSummary)):
         volunteers[key]["service_hours"] = row["hours"]
     return members, volunteers
 
@@ -271,17 +321,31 @@ def _donations(scope: _Scope) -> dict:
             "by_channel": dict.fromkeys(DonationChannel.values, ZERO_MONEY),
         }
     )
-    for key, row in _keyed(scope.fetch(DONATIONS_SQL, DonationSummary)):
-        if row["all_channels"]:
-            figures[key].update(
-                count=row["donations"], amount=row["amount"], in_kind_value=row["in_kind_value"]
-            )
-        else:
-            figures[key]["by_channel"][row["channel"]] = row["received"]
-    for key, row in _keyed(scope.fetch(CAMPAIGNS_SQL, CampaignSummary)):
-        figures[key]["by_campaign"].append(
-            {"id": row["id"], "name": row["name"], "amount": row["amount"]}
-        )
+    for row in scope.fetch(DONATIONS_SQL, CountyDonationSummary, DonationSummary):
+        for key in (row["child"], None):
+            money = figures[key]
+            money["count"] += row["donations"]
+            money["amount"] += row["amount"]
+            money["in_kind_value"] += row["in_kind_value"]
+            money["by_channel"][row["channel"]] += row["amount"] + row["in_kind_value"]
+    campaigns = defaultdict(dict)
+    for row in scope.fetch(CAMPAIGNS_SQL, CampaignSummary, TownshipCampaignSummary):
+        for key in (row["child"], None):
+            sums = campaigns[key].setdefault(row["id"], [row["name"], 0, ZERO_MONEY, ZERO_MONEY])
+            sums[1] += row["donations"]
+            sums[2] += row["amount"]
+            sums[3] += row["in_kind_value"]
+    for key, by_id in campaigns.items():
+        left = [
+            (campaign_id, name, amount)
+            for campaign_id, (name, count, amount, in_kind) in by_id.items()
+            if (count, amount, in_kind) != (0, 0, 0)
+        ]
+        left.sort(key=lambda campaign: (-campaign[2], campaign[0]))
+        figures[key]["by_campaign"] = [
+            {"id": campaign_id, "name": name, "amount": amount}
+            for campaign_id, name, amount in left
+        ]
     return figures
 
 
@@ -305,8 +369,8 @@ def region_rollup(*, region: Region | None = None, year: int | None = None) -> d
     figure is true for ``as_of``. ``year`` limits service hours and donations to that
     calendar year; the other figures are current.
     """
-    scope = _Scope(code=region.code if region else "", year=year)
-    with one_snapshot():
+    scope = _Scope(code=region.code if region else "", year=year, using=summary_alias())
+    with one_snapshot(using=scope.using):
         children = scope.fetch(CHILDREN_SQL)
         branches = _branches(scope)
         coverage = _coverage(scope)

@@ -240,6 +240,25 @@ def test_year_switch_changes_the_yearly_figures_and_their_change(client, city_of
     assert page_2020.changes["donations_in_kind_value"] == Decimal("-3500.00")
 
 
+@pytest.mark.parametrize("level", ["city", "county", "township"])
+def test_months_and_last_year_agree_at_every_level(client, city_official, level):
+    # The city's and the county's from the county-month summary, the township's from its
+    # records: the same donations give the same months and the same change from last year.
+    branch = county_records(QINGYUAN, amount="500.00")
+    DonationFactory(branch=branch, amount=Decimal("800.00"), received_on=datetime.date(2020, 3, 1))
+    code = {"city": JIAN, "county": QINGYUAN, "township": branch.region_id}[level]
+    client.force_login(city_official)
+    response = client.get(dashboard(code, year=2020))
+    months = json.loads(json.dumps(response.context["charts"]["months"]))
+    assert months["cash"][2] == 800.0  # March 2020
+    assert sum(months["cash"]) == 800.0
+    assert sum(months["in_kind"]) == 0.0
+    page = page_of(response)
+    # 2019: 500 cash, 3,500 goods; 2020: 800 cash.
+    assert page.changes["donations_amount"] == Decimal("300.00")
+    assert page.changes["donations_in_kind_value"] == Decimal("-3500.00")
+
+
 def test_dashboard_without_a_year_opens_the_latest_year_with_donations(client, city_official):
     branch = county_records(QINGYUAN, amount="500.00")
     DonationFactory(branch=branch, amount=Decimal("800.00"), received_on=datetime.date(2020, 3, 1))
@@ -315,11 +334,13 @@ def test_dashboard_queries_stay_fixed_when_the_children_data_doubles(
     def render():
         # 1 session, 2 user, 3 the region in scope,
         # 4-11 the rollup of YEAR (children, branches, two coverage, members, hours,
-        #      donations per channel, per campaign), 12-19 the same for the year before,
-        # 20 donations per month, 21 the ancestors for the breadcrumbs,
-        # 22 branches registered at the region, 23 the user's region in the header.
-        # (Outside the test's transaction each rollup adds its SET TRANSACTION.)
-        with django_assert_num_queries(23):
+        #      donations per channel, per campaign), 12 donations per month of YEAR and
+        #      of the year before with that year's service hours (the summaries, no second
+        #      rollup), 13 the ancestors for the breadcrumbs, 14 branches registered at
+        #      the region, 15 the user's region in the header.
+        # (Outside the test's transaction the rollup and the months add BEGIN, SET
+        # TRANSACTION and COMMIT: they read one snapshot.)
+        with django_assert_num_queries(15):
             return client.get(dashboard(JIAN, year=YEAR))
 
     assert len(render().context["rows"]) == 13

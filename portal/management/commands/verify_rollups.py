@@ -12,20 +12,45 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models
 from django.utils.translation import gettext as _
 
-from funds.summaries import CampaignSummary, DonationSummary
-from members.summaries import MemberSummary, ServiceHoursSummary
-from orgs.summaries import BranchSummary, LatestAssessment, Summary, TownshipSummary
+from funds.summaries import (
+    CampaignSummary,
+    CountyDonationSummary,
+    DonationMonthSummary,
+    DonationSummary,
+    TownshipCampaignSummary,
+)
+from members.summaries import (
+    CountyMemberSummary,
+    CountyServiceHoursSummary,
+    MemberSummary,
+    ServiceHoursSummary,
+)
+from orgs.summaries import (
+    BranchSummary,
+    CountyBranchSummary,
+    CountyCoverageSummary,
+    LatestAssessment,
+    Summary,
+    TownshipSummary,
+)
 from portal.rollups import one_snapshot
 
 #: Every summary, in the order one statement's triggers write them (a repair locks them so).
 SUMMARIES: list[type[Summary]] = [
     BranchSummary,
+    CountyBranchSummary,
     LatestAssessment,
     TownshipSummary,
+    CountyCoverageSummary,
     MemberSummary,
+    CountyMemberSummary,
     ServiceHoursSummary,
+    CountyServiceHoursSummary,
     DonationSummary,
     CampaignSummary,
+    CountyDonationSummary,
+    TownshipCampaignSummary,
+    DonationMonthSummary,
 ]
 
 
