@@ -6,11 +6,12 @@ from rest_framework import serializers
 from funds.choices import DonationStatus
 from funds.models import Campaign, Donation, Donor
 from funds.selectors import campaign_list
+from history.api import LogsPersonalDataViews
 from orgs.validators import mask_id_number, mask_phone
 from portal.api.base import PortalModelSerializer, ScopedPrimaryKeyRelatedField
 
 
-class DonorSerializer(PortalModelSerializer):
+class DonorSerializer(LogsPersonalDataViews, PortalModelSerializer):
     masked_fields = {"identifier": mask_id_number, "phone": mask_phone}
 
     class Meta:

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from history.api import LogsPersonalDataViews
 from members.models import Member, Position, ServiceRecord, Volunteer, VolunteerTeam
 from orgs.validators import mask_id_number, mask_phone
 from portal.api.base import PortalModelSerializer, request_user
@@ -13,7 +14,7 @@ REGION = serializers.CharField(
 )
 
 
-class MemberSerializer(PortalModelSerializer):
+class MemberSerializer(LogsPersonalDataViews, PortalModelSerializer):
     masked_fields = PERSONAL_DATA
     region = REGION
 
@@ -118,7 +119,7 @@ class VolunteerTeamUpdateSerializer(VolunteerTeamSerializer):
         read_only_fields = [*VolunteerTeamSerializer.Meta.read_only_fields, "branch"]
 
 
-class VolunteerSerializer(PortalModelSerializer):
+class VolunteerSerializer(LogsPersonalDataViews, PortalModelSerializer):
     masked_fields = PERSONAL_DATA
     region = REGION
 

@@ -20,6 +20,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.api.access import DELETE_ROLES, PortalPagination, RolePermission
+from portal.personal_data import can_view_personal_data
 from portal.scoping import WRITE_ROLES
 
 __all__ = ["PortalPagination", "RolePermission"]
@@ -89,7 +90,7 @@ class PortalModelSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         user = request_user(self.context)
-        if self.masked_fields and not (user and user.can_write):
+        if self.masked_fields and not can_view_personal_data(user):
             for name, mask in self.masked_fields.items():
                 if data.get(name):
                     data[name] = mask(data[name])

@@ -1,0 +1,41 @@
+"""Recording who saw ID and phone numbers in full (one row per response, never per field)."""
+
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from history.context import client_address
+from history.models import PersonalDataView
+
+
+def record_personal_data_view(
+    *,
+    user,
+    model: type[models.Model] | models.Model,
+    object_ids: Iterable,
+    fields: Iterable[str],
+    source: str,
+    request=None,
+) -> PersonalDataView | None:
+    """Write one row: ``user`` saw ``fields`` of the ``object_ids`` rows of ``model`` in full.
+
+    One query (the content type comes from Django's cache). Nothing is written for an
+    empty page.
+    """
+    ids = [str(pk) for pk in object_ids]
+    if not ids:
+        return None
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    return PersonalDataView.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        username=user.get_username() if user is not None and user.is_authenticated else "",
+        user_region=getattr(user, "region_id", None) or "",
+        source=str(source),
+        ip=client_address(request),
+        url=request.get_full_path() if request is not None else "",
+        content_type=content_type,
+        model=model._meta.label,
+        object_ids=ids,
+        fields=list(fields),
+    )

@@ -1,0 +1,103 @@
+"""Who, from where and how: the context attached to every write inside ``write_context``.
+
+The history triggers copy the context of the current statement into each event, so bulk
+writes and raw SQL inside the block carry it too. Writes outside any block (management
+commands, the shell) have no context and show as "system".
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pghistory
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Source(models.TextChoices):
+    """Where a write came from."""
+
+    ADMIN = "admin", _("Admin")
+    API = "api", _("API")
+    WEB = "web", _("Web")
+    IMPORT = "import", _("Import")
+    EXPORT = "export", _("Export")
+    SYSTEM = "system", _("System")
+
+
+def client_address(request) -> str | None:
+    """The client's address, counted like the login lockout counts it (AXES_PROXY_COUNT).
+
+    Behind N proxies the client is the N-th address from the end of X-Forwarded-For.
+    """
+    if request is None:
+        return None
+    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None)
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if proxies and len(forwarded) >= proxies and forwarded[-proxies]:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class _RequestUser:
+    """The request's user, looked up when a write is made, not when the request starts.
+
+    API tokens are checked by the view, after the middleware: DRF then sets the user on
+    the request, and the next write carries it.
+    """
+
+    def __init__(self, request, attribute: str):
+        self.request = request
+        self.attribute = attribute
+
+    def resolve(self):
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return user.pk if self.attribute == "pk" else user.get_username()
+
+
+class ContextEncoder(DjangoJSONEncoder):
+    """Serializes the context of each write (``PGHISTORY_JSON_ENCODER``)."""
+
+    def default(self, o):
+        if isinstance(o, _RequestUser):
+            return o.resolve()
+        return super().default(o)
+
+
+def context_metadata(*, source: str, user=None, request=None) -> dict:
+    """The metadata stored with each write: source, user id and name, address, path."""
+    if user is None and request is not None:
+        who, name = _RequestUser(request, "pk"), _RequestUser(request, "username")
+    else:
+        signed_in = user is not None and user.is_authenticated
+        who = user.pk if signed_in else None
+        name = user.get_username() if signed_in else None
+    return {
+        "source": str(source),
+        "user": who,
+        "username": name,
+        "ip": client_address(request),
+        "url": request.get_full_path() if request is not None else None,
+    }
+
+
+@contextmanager
+def write_context(*, source: str, user=None, request=None) -> Iterator[None]:
+    """Attach {source, user, username, ip, url} to every write inside the block.
+
+    A nested block shares the outer block's context id; its values win inside it (an import
+    started from a page is recorded as "import"), and the outer values come back after it.
+    """
+    outer = getattr(pghistory.runtime._tracker, "value", None)
+    saved = dict(outer.metadata) if outer is not None else None
+    try:
+        with pghistory.context(**context_metadata(source=source, user=user, request=request)):
+            yield
+    finally:
+        if outer is not None:
+            # pghistory merges a nested block into the outer one; give the rest back its own.
+            outer.metadata.clear()
+            outer.metadata.update(saved)

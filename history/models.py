@@ -1,0 +1,117 @@
+"""History events of every tracked record, and the log of full views of personal data.
+
+Both are append-only: database triggers refuse UPDATE and DELETE, for everybody.
+"""
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from funds.models import Campaign, Donation, Donor
+from history import triggers
+from history.context import Source
+from members.models import (
+    Member,
+    MembershipEvent,
+    Position,
+    ServiceRecord,
+    Volunteer,
+    VolunteerTeam,
+)
+from orgs.models import Assessment, Branch, Region, Standard, StandardItem
+from portal.models import User
+
+APPEND_ONLY = pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+
+
+class PersonalDataView(models.Model):
+    """One response that showed ID or phone numbers in full: who, when, from where, which rows."""
+
+    created_at = models.DateTimeField(_("Time"), auto_now_add=True, db_index=True)
+    # No database constraint: the row outlives the account and is never rewritten.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("User"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    username = models.CharField(_("Username"), max_length=150)
+    #: The viewer's region when they looked: an admin sees the views of their subtree.
+    user_region = models.CharField(_("User's region"), max_length=12, blank=True)
+    source = models.CharField(_("Source"), max_length=10, choices=Source)
+    ip = models.GenericIPAddressField(_("Address"), null=True, blank=True)
+    url = models.TextField(_("Address visited"), blank=True)
+    content_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("Record type"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    model = models.CharField(_("Model"), max_length=100)
+    # JSON arrays: ArrayField would need django.contrib.postgres, whose type lookups add a
+    # query to every new connection. ``object_ids__contains=["5"]`` finds a record's views.
+    object_ids = models.JSONField(_("Record ids"), default=list)
+    fields = models.JSONField(_("Fields"), default=list)
+
+    class Meta:
+        verbose_name = _("Personal data view")
+        verbose_name_plural = _("Personal data views")
+        ordering = ["-created_at", "-pk"]
+        triggers = [APPEND_ONLY]
+
+    def __str__(self):
+        return f"{self.username} {self.model} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+#: The event model of each tracked model.
+EVENT_MODELS: dict[type[models.Model], type[models.Model]] = {}
+
+
+def event_model_for(model) -> type[models.Model] | None:
+    """The model holding ``model``'s history, or None when it is not tracked."""
+    return EVENT_MODELS.get(model._meta.concrete_model)
+
+
+def _events(model, *trackers, exclude=(), name=None) -> type[models.Model]:
+    """The append-only event model of ``model`` in this app; context stored on each event."""
+    EVENT_MODELS[model] = pghistory.create_event_model(
+        model,
+        *(trackers or triggers.every_change()),
+        exclude=list(exclude),
+        model_name=name or f"{model.__name__}Event",
+        app_label="history",
+        abstract=False,
+        append_only=True,
+        obj_field=pghistory.ObjForeignKey(related_name="+", related_query_name="+"),
+        context_field=pghistory.ContextJSONField(),
+        context_id_field=pghistory.ContextUUIDField(),
+        meta={"verbose_name": format_lazy(_("History of {}"), model._meta.verbose_name)},
+    )
+    return EVENT_MODELS[model]
+
+
+RegionEvent = _events(Region)
+BranchEvent = _events(Branch)
+StandardEvent = _events(Standard)
+StandardItemEvent = _events(StandardItem)
+AssessmentEvent = _events(Assessment)
+AssessmentItemsMetEvent = _events(Assessment.items_met.through, name="AssessmentItemsMetEvent")
+MemberEvent = _events(Member)
+MembershipEventEvent = _events(MembershipEvent, name="MembershipEventHistory")
+PositionEvent = _events(Position)
+VolunteerTeamEvent = _events(VolunteerTeam)
+VolunteerEvent = _events(Volunteer)
+ServiceRecordEvent = _events(ServiceRecord)
+DonorEvent = _events(Donor)
+CampaignEvent = _events(Campaign)
+# Donations are never edited or deleted (their own triggers refuse it): creation is the history.
+DonationEvent = _events(Donation, triggers.Inserted())
+# The password hash never enters the history; sign-ins (last_login) are not changes.
+UserEvent = _events(User, exclude=["password", "last_login"])
