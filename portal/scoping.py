@@ -8,7 +8,8 @@ selector, or the model's ``visible_to``), and the base classes do the rest once:
 - the user's role, not Django's per-model permission rows, decides what they may view,
   add, change and delete, so accounts made with ``manage.py adduser`` work as they are;
 - additions go through the app's service, whose ValidationError shows on the form;
-- viewers see phone and ID numbers masked.
+- viewers see phone and ID numbers masked;
+- every list exports its rows as CSV and Excel (``portal.exports``).
 """
 
 from collections.abc import Callable
@@ -22,9 +23,12 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from history.admin import HistoryAdmin
 from orgs.choices import CODE_LENGTH
 from orgs.models import Region
+from portal.exports import ExportableAdmin
 from portal.models import UserRole
+from portal.personal_data import can_view_personal_data
 
 ALL_ROLES = (UserRole.VIEWER, UserRole.STAFF, UserRole.ADMIN)
 WRITE_ROLES = (UserRole.STAFF, UserRole.ADMIN)
@@ -86,6 +90,8 @@ def masked_column(field: str, mask: Callable[[str], str], description) -> Callab
     def column(model_admin, obj):
         return mask(getattr(obj, field))
 
+    # Exports write the field in full for the users who may see it (portal.exports).
+    column.personal_field, column.mask = field, mask
     return column
 
 
@@ -215,7 +221,7 @@ class RoleAccess:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ScopedAdmin(RoleAccess, admin.ModelAdmin):
+class ScopedAdmin(HistoryAdmin, RoleAccess, ExportableAdmin, admin.ModelAdmin):
     """The admin of a region-scoped model; subclasses declare their columns and service."""
 
     #: ``selector(user=...)`` returning the user's rows with their relations; None: the
@@ -256,7 +262,7 @@ class ScopedAdmin(RoleAccess, admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         """Viewers see ``masked_<field>`` columns in place of the fields they mask."""
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or self.has_change_permission(request, obj):
+        if obj is None or can_view_personal_data(request.user):
             return fieldsets
         return [
             (title, {**options, "fields": self._masked(options["fields"])})

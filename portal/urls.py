@@ -10,5 +10,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("portal.api.urls")),
+    path("imports/", include("imports.urls")),
     path("", include("portal.pages")),
 ]

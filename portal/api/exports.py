@@ -1,10 +1,10 @@
 """A region's children table (``portal.rollups.rollup_rows``) as CSV and as an Excel workbook.
 
 Headers are in the request's language (Chinese by default). Text that a spreadsheet would
-read as a formula (starting with = + - @, a tab or a carriage return) is prefixed with ``'``.
+read as a formula (starting with = + - @, a tab or a carriage return) is prefixed with ``'``
+(``portal.exports``, shared with the admin's list exports).
 """
 
-import csv
 import io
 from decimal import Decimal
 
@@ -12,17 +12,15 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from openpyxl import Workbook
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from orgs.choices import RegionLevel
 from portal.api.serializers import RollupQuerySerializer
 from portal.api.views import REGION_CODE, query_parameters, scoped_region
+from portal.exports import FORMULA_STARTS, XLSX, csv_chunks, xlsx_write  # noqa: F401
+from portal.exports import safe_cell as cell
 from portal.rollups import rollup_rows
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def column_labels() -> dict[str, str]:
@@ -59,13 +57,6 @@ def header(columns: list[str]) -> list[str]:
     return [labels.get(column) or coverage_label(column) for column in columns]
 
 
-def cell(value):
-    """A value safe to open in a spreadsheet: formula-like text is escaped, numbers stay."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    return value
-
-
 def cells(row: dict) -> list:
     """One child's cells, its level by name."""
     values = {**row, "level": str(RegionLevel(row["level"]).label)}
@@ -81,18 +72,13 @@ def table(*, region, year) -> list[list]:
 
 def csv_bytes(rows: list[list]) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel opens the Chinese text correctly."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    return b"".join(csv_chunks(rows))
 
 
 def xlsx_bytes(rows: list[list]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Rollup"))
-    for row in rows:
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    rows = ([float(v) if isinstance(v, Decimal) else v for v in row] for row in rows)
+    xlsx_write(rows, title=_("Rollup"), file=buffer)
     return buffer.getvalue()
 
 

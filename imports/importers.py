@@ -1,0 +1,836 @@
+"""The importer of each kind: resolve a sheet's references, apply the domain rules, plan writes.
+
+``plan(rows)`` runs a fixed number of queries whatever the number of rows and records what
+to create and update (or the errors); ``write()`` saves the plan with ``bulk_create`` and
+``bulk_update`` in batches, inside the caller's transaction. The rules are those of the
+services (orgs, members, funds) and the models' constraints, with the same messages;
+the database constraints stay the last line.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from funds.choices import DonationKind, DonorKind
+from funds.models import Campaign, Donation, Donor
+from funds.services import RECEIPT_NO_MAX_LENGTH, REVERSAL_SUFFIX, SERVER_RECEIPT_NO
+from funds.validators import validate_credit_code
+from imports.engine import Row, RowError
+from imports.resolve import Branches, BranchRef, Problem, Regions, Teams
+from members.choices import MemberKind, MembershipEventKind, ServiceRecordStatus, VolunteerStatus
+from members.models import Member, MembershipEvent, ServiceRecord, Volunteer
+from orgs.choices import CODE_LENGTH, TERRITORIAL_KINDS, BranchRating, BranchStatus
+from orgs.models import Branch
+from orgs.validators import validate_id_number
+
+BATCH = 2000
+
+
+def rule_message(model, suffix: str) -> str:
+    """The violation message of the model's constraint ``<app>_<model>_<suffix>``."""
+    name = f"{model._meta.app_label}_{model._meta.model_name}_{suffix}"
+    constraint = next(c for c in model._meta.constraints if c.name == name)
+    return str(constraint.get_violation_error_message())
+
+
+class Importer:
+    """Shared bookkeeping: errors by row and column, duplicates, planned creates and updates."""
+
+    model = None
+    #: Columns whose blank cell keeps the current value (and gives the default to a new row).
+    keep_when_blank: frozenset[str] = frozenset()
+    defaults: dict = {}
+
+    def __init__(self, *, spec, user, present: set[str]):
+        self.spec, self.user, self.present = spec, user, present
+        self.errors: list[RowError] = []
+        self.creates: list = []
+        self.updates: list = []
+        self.update_fields: set[str] = set()
+        self.unchanged = 0
+        self._seen: dict = {}
+        self._headers = {column.key: column.header for column in spec.columns}
+
+    def counts(self) -> tuple[int, int, int]:
+        return len(self.creates), len(self.updates), self.unchanged
+
+    def fail(self, row: Row, column: str, message: str) -> None:
+        self.errors.append(RowError(row.number, self._headers.get(column, ""), str(message)))
+
+    def problem(self, row: Row, problem: Problem) -> None:
+        self.fail(row, problem.column, problem.message)
+
+    def first_time(self, row: Row, key, column: str) -> bool:
+        """False (with an error) when an earlier row of the file has the same natural key."""
+        if key in self._seen:
+            self.fail(
+                row,
+                column,
+                _("Same record as row %(row)d: each record may appear only once.")
+                % {"row": self._seen[key]},
+            )
+            return False
+        self._seen[key] = row.number
+        return True
+
+    def apply(self, instance, row: Row, fields, *, new: bool) -> set[str]:
+        """Set the row's values of ``fields`` on ``instance``; the names of those that changed."""
+        changed = set()
+        for name in fields:
+            if name not in self.present:
+                if new and name in self.defaults:
+                    setattr(instance, name, self.defaults[name])
+                continue
+            value = row.values[name]
+            if value in (None, "") and name in self.keep_when_blank:
+                if not new:
+                    continue
+                value = self.defaults[name]
+            elif value is None and name not in self.nullable:
+                value = ""
+            if new or getattr(instance, name) != value:
+                setattr(instance, name, value)
+                changed.add(name)
+        return changed
+
+    nullable: frozenset[str] = frozenset()
+
+    def plan_record(self, row: Row, instance, changed: set[str], *, new: bool) -> None:
+        if new:
+            self.creates.append(instance)
+        elif changed:
+            self.updates.append(instance)
+            self.update_fields |= changed
+        else:
+            self.unchanged += 1
+
+    def write(self, progress) -> None:
+        """Save the plan in batches (inside the caller's transaction)."""
+        total = len(self.creates) + len(self.updates)
+        done = 0
+        for start in range(0, len(self.creates), BATCH):
+            batch = self.creates[start : start + BATCH]
+            self.model.objects.bulk_create(batch)
+            done += len(batch)
+            progress("writing", done, total)
+        if self.updates:
+            now = timezone.now()
+            for instance in self.updates:
+                instance.updated_at = now
+            fields = sorted(self.update_fields | {"updated_at"})
+            for start in range(0, len(self.updates), BATCH):
+                batch = self.updates[start : start + BATCH]
+                self.model.objects.bulk_update(batch, fields)
+                done += len(batch)
+                progress("writing", done, total)
+        self.after_write()
+
+    def after_write(self) -> None:
+        """Dependent rows that need the new records' ids (events)."""
+
+    def branches(self, rows: list[Row], *, region_key="region", branch_key="branch") -> dict:
+        """Row number → BranchRef, after reporting the rows whose branch does not resolve."""
+        regions = Regions(self.user, (row.values.get(region_key) or "" for row in rows))
+        lookup = Branches(self.user, regions, (row.values[branch_key] for row in rows))
+        found = {}
+        for row in rows:
+            branch = lookup.get(row.values.get(region_key) or "", row.values[branch_key])
+            if isinstance(branch, Problem):
+                self.problem(row, branch)
+            else:
+                found[row.number] = branch
+        return found
+
+    def open_branch(self, row: Row, branch: BranchRef) -> bool:
+        """A new record needs a branch that is not dissolved (the services' rule)."""
+        if branch.status == BranchStatus.DISSOLVED:
+            self.fail(row, "branch", _("A dissolved branch takes no new records."))
+            return False
+        return True
+
+
+# Branches -------------------------------------------------------------------------------
+
+
+class BranchImporter(Importer):
+    """Branches by region + name: new ones are registered, existing ones updated."""
+
+    model = Branch
+    fields = (
+        "kind",
+        "status",
+        "rating",
+        "founded_on",
+        "dissolved_on",
+        "first_congress_on",
+        "supervisory_board_on",
+        "bodies_complete",
+        "address",
+        "phone",
+        "note",
+    )
+    keep_when_blank = frozenset(["kind", "status", "rating", "bodies_complete"])
+    defaults = {
+        "status": BranchStatus.ACTIVE,
+        "rating": BranchRating.NORMAL,
+        "bodies_complete": False,
+    }
+    nullable = frozenset(
+        ["founded_on", "dissolved_on", "first_congress_on", "supervisory_board_on"]
+    )
+
+    def plan(self, rows: list[Row]) -> None:
+        regions = Regions(self.user, (row.values["region"] for row in rows))
+        resolved = {}
+        for row in rows:
+            region = regions.get(row.values["region"])
+            if isinstance(region, Problem):
+                self.problem(row, region)
+            elif self.first_time(row, (region.code, row.values["name"]), "name"):
+                resolved[row.number] = region
+        existing = {
+            (branch.region_id, branch.name): branch
+            for branch in Branch.objects.filter(
+                region_id__in={region.code for region in resolved.values()},
+                name__in={row.values["name"] for row in rows},
+            )
+        }
+        for row in rows:
+            if row.number in resolved:
+                self._plan_row(row, resolved[row.number], existing)
+
+    def _plan_row(self, row: Row, region, existing: dict) -> None:
+        branch = existing.get((region.code, row.values["name"]))
+        new = branch is None
+        if new:
+            if region.closed:
+                self.fail(row, "region", _("This region has been closed: choose a current one."))
+                return
+            branch = Branch(region_id=region.code, name=row.values["name"])
+        changed = self.apply(branch, row, self.fields, new=new)
+        if self._rules_hold(row, branch, region):
+            self.plan_record(row, branch, changed, new=new)
+
+    def _rules_hold(self, row: Row, branch: Branch, region) -> bool:
+        """The branch constraints and the service's rules, checked in Python (no query)."""
+        before = len(self.errors)
+        level = TERRITORIAL_KINDS.get(branch.kind)
+        if level is not None and len(region.code) != CODE_LENGTH[level]:
+            self.fail(row, "kind", rule_message(Branch, "territorial_kind_at_level"))
+        if branch.status == BranchStatus.DISSOLVED and branch.dissolved_on is None:
+            self.fail(row, "dissolved_on", _("A dissolved branch needs its dissolution date."))
+        if branch.status != BranchStatus.DISSOLVED and branch.dissolved_on is not None:
+            self.fail(row, "dissolved_on", rule_message(Branch, "dissolved_on_only_when_dissolved"))
+        if branch.founded_on and branch.dissolved_on and branch.dissolved_on < branch.founded_on:
+            self.fail(row, "dissolved_on", rule_message(Branch, "dissolved_after_founded"))
+        return len(self.errors) == before
+
+
+# Members and volunteers -----------------------------------------------------------------
+
+
+class PersonImporter(Importer):
+    """Members and volunteers: matched by branch + ID number, else branch + phone."""
+
+    date_field = ""
+
+    def plan(self, rows: list[Row]) -> None:
+        branches = self.branches(rows)
+        keyed = {}
+        for row in rows:
+            branch = branches.get(row.number)
+            if branch is None:
+                continue
+            key = self._key(row, branch)
+            if key is not None and self.first_time(row, key, key_column(key)):
+                keyed[row.number] = branch
+        existing = self._existing(rows, keyed)
+        self.prepare(rows, keyed)
+        for row in rows:
+            if row.number in keyed:
+                self._plan_row(row, keyed[row.number], existing)
+
+    def prepare(self, rows, keyed) -> None:
+        """Further bulk lookups (volunteer teams)."""
+
+    def _key(self, row: Row, branch: BranchRef):
+        if row.values.get("id_number"):
+            return (branch.id, "id_number", row.values["id_number"])
+        if row.values.get("phone"):
+            return (branch.id, "phone", row.values["phone"])
+        self.fail(
+            row,
+            "id_number",
+            _("Give an ID number or a phone number, so that a second import finds this record."),
+        )
+        return None
+
+    def _existing(self, rows: list[Row], keyed: dict) -> dict:
+        """(branch id, "id_number"|"phone", value) → records (one query)."""
+        ids = {row.values.get("id_number") for row in rows} - {"", None}
+        phones = {row.values.get("phone") for row in rows} - {"", None}
+        found = self.model.objects.filter(
+            Q(id_number__in=ids) | Q(phone__in=phones),
+            branch_id__in={branch.id for branch in keyed.values()},
+        )
+        index = defaultdict(list)
+        for record in found:
+            if record.id_number:
+                index[record.branch_id, "id_number", record.id_number].append(record)
+            if record.phone:
+                index[record.branch_id, "phone", record.phone].append(record)
+        return index
+
+    def _match(self, row: Row, branch: BranchRef, existing: dict):
+        """The existing record of the row, None for a new one, or False (ambiguous)."""
+        id_number, phone = row.values.get("id_number"), row.values.get("phone")
+        if id_number and (found := existing.get((branch.id, "id_number", id_number))):
+            return found[0]
+        by_phone = existing.get((branch.id, "phone", phone), []) if phone else []
+        if id_number:
+            by_phone = [record for record in by_phone if not record.id_number]
+        if len(by_phone) > 1:
+            self.fail(
+                row,
+                "phone",
+                _("Several records of this branch have this phone number: give the ID number."),
+            )
+            return False
+        return by_phone[0] if by_phone else None
+
+    def _plan_row(self, row: Row, branch: BranchRef, existing: dict) -> None:
+        record = self._match(row, branch, existing)
+        if record is False:
+            return
+        new = record is None
+        if new and not self.open_branch(row, branch):
+            return
+        if new:
+            record = self.model(branch_id=branch.id, region_code=branch.region_id)
+        before = self.snapshot(record)
+        changed = self.apply(record, row, self.fields, new=new)
+        if self.rules_hold(row, record, branch):
+            self.plan_record(row, record, changed, new=new)
+            self.planned(record, before, new=new)
+
+    def snapshot(self, record) -> dict:
+        return {}
+
+    def planned(self, record, before: dict, *, new: bool) -> None:
+        """Called for each record that will be written or is unchanged."""
+
+    def rules_hold(self, row: Row, record, branch: BranchRef) -> bool:
+        return True
+
+
+def key_column(key: tuple) -> str:
+    return key[1]
+
+
+class MemberImporter(PersonImporter):
+    """Members; joining and leaving are also kept as membership events, as the services do."""
+
+    model = Member
+    fields = (
+        "name",
+        "kind",
+        "gender",
+        "id_number",
+        "phone",
+        "occupation",
+        "joined_on",
+        "left_on",
+        "leave_reason",
+    )
+    # A blank ID or phone never erases one: the row was matched by the other.
+    keep_when_blank = frozenset(["kind", "id_number", "phone"])
+    defaults = {"kind": MemberKind.INDIVIDUAL, "id_number": "", "phone": ""}
+    nullable = frozenset(["left_on"])
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.events: list[tuple[Member, str, object, str]] = []
+
+    def snapshot(self, record) -> dict:
+        return {"left_on": record.left_on}
+
+    def planned(self, record, before: dict, *, new: bool) -> None:
+        """The events member_join, member_leave and member_rejoin would record."""
+        if new:
+            self.events.append((record, MembershipEventKind.JOINED, record.joined_on, ""))
+            if record.left_on:
+                self.events.append(
+                    (record, MembershipEventKind.LEFT, record.left_on, record.leave_reason)
+                )
+        elif before["left_on"] is None and record.left_on is not None:
+            self.events.append(
+                (record, MembershipEventKind.LEFT, record.left_on, record.leave_reason)
+            )
+        elif before["left_on"] is not None and record.left_on is None:
+            self.events.append((record, MembershipEventKind.REJOINED, record.joined_on, ""))
+
+    def rules_hold(self, row: Row, record, branch: BranchRef) -> bool:
+        if record.left_on and record.left_on < record.joined_on:
+            self.fail(row, "left_on", rule_message(Member, "left_after_joined"))
+            return False
+        if record.left_on and not record.leave_reason:
+            self.fail(row, "leave_reason", rule_message(Member, "leave_reason_given"))
+            return False
+        return True
+
+    def after_write(self) -> None:
+        events = [
+            MembershipEvent(member=member, kind=kind, happened_on=day, reason=reason)
+            for member, kind, day, reason in self.events
+        ]
+        MembershipEvent.objects.bulk_create(events, batch_size=BATCH)
+
+
+class VolunteerImporter(PersonImporter):
+    """Volunteers, in a team of their branch."""
+
+    model = Volunteer
+    fields = ("name", "gender", "id_number", "phone", "registered_on", "status", "team_id")
+    keep_when_blank = frozenset(["status", "id_number", "phone"])
+    defaults = {"status": VolunteerStatus.ACTIVE, "id_number": "", "phone": ""}
+    nullable = frozenset(["team_id"])
+
+    def prepare(self, rows, keyed) -> None:
+        self.teams = Teams(
+            (branch.id for branch in keyed.values()), (row.values.get("team") for row in rows)
+        )
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if "team" in self.present:
+            self.present = self.present | {"team_id"}
+
+    def _plan_row(self, row: Row, branch: BranchRef, existing: dict) -> None:
+        team = self.teams.get(branch.id, row.values.get("team") or "")
+        if isinstance(team, Problem):
+            self.problem(row, team)
+            return
+        row.values["team_id"] = team
+        super()._plan_row(row, branch, existing)
+
+
+# Service records ------------------------------------------------------------------------
+
+
+class ServiceRecordImporter(Importer):
+    """Hours served, by volunteer + date + activity; new records wait for review."""
+
+    model = ServiceRecord
+
+    def plan(self, rows: list[Row]) -> None:
+        branches = self.branches(rows)
+        volunteers = self._volunteers(rows, branches)
+        teams = Teams(
+            {branch.id for branch in branches.values()}, (row.values.get("team") for row in rows)
+        )
+        planned = {}
+        for row in rows:
+            branch = branches.get(row.number)
+            volunteer = branch and self._volunteer(row, branch, volunteers)
+            if not volunteer:
+                continue
+            team = teams.get(branch.id, row.values.get("team") or "")
+            if isinstance(team, Problem):
+                self.problem(row, team)
+                continue
+            key = (volunteer.id, row.values["served_on"], row.values["activity"])
+            if self.first_time(row, key, "activity"):
+                planned[row.number] = (volunteer, team)
+        existing = self._existing(planned.values(), rows)
+        for row in rows:
+            if row.number in planned:
+                self._plan_row(row, *planned[row.number], existing)
+
+    def _volunteers(self, rows: list[Row], branches: dict) -> dict:
+        ids = {row.values.get("volunteer_id_number") for row in rows} - {"", None}
+        phones = {row.values.get("volunteer_phone") for row in rows} - {"", None}
+        found = Volunteer.objects.filter(
+            Q(id_number__in=ids) | Q(phone__in=phones),
+            branch_id__in={branch.id for branch in branches.values()},
+        ).only("id", "branch_id", "team_id", "region_code", "name", "id_number", "phone", "status")
+        index = defaultdict(list)
+        for volunteer in found:
+            if volunteer.id_number:
+                index[volunteer.branch_id, "id", volunteer.id_number].append(volunteer)
+            if volunteer.phone:
+                index[volunteer.branch_id, "phone", volunteer.phone].append(volunteer)
+        return index
+
+    def _volunteer(self, row: Row, branch: BranchRef, index: dict):
+        id_number, phone = row.values.get("volunteer_id_number"), row.values.get("volunteer_phone")
+        if not (id_number or phone):
+            self.fail(
+                row, "volunteer_id_number", _("Give the volunteer's ID number or phone number.")
+            )
+            return None
+        found = index.get((branch.id, "id", id_number), []) if id_number else []
+        found = found or (index.get((branch.id, "phone", phone), []) if phone else [])
+        if not found:
+            self.fail(
+                row,
+                "volunteer_id_number" if id_number else "volunteer_phone",
+                _(
+                    "No volunteer of this branch has this ID number or phone; import the volunteers first."
+                ),
+            )
+            return None
+        if len(found) > 1:
+            self.fail(
+                row,
+                "volunteer_phone",
+                _("Several volunteers of this branch have this phone number: give the ID number."),
+            )
+            return None
+        volunteer = found[0]
+        name = row.values.get("volunteer_name")
+        if name and name != volunteer.name:
+            self.fail(
+                row,
+                "volunteer_name",
+                _("The volunteer with this ID number or phone is “%(name)s”.")
+                % {"name": volunteer.name},
+            )
+            return None
+        return volunteer
+
+    def _existing(self, planned, rows: list[Row]) -> dict:
+        volunteer_ids = {volunteer.id for volunteer, _team in planned}
+        dates = {row.values["served_on"] for row in rows}
+        found = ServiceRecord.objects.filter(volunteer_id__in=volunteer_ids, served_on__in=dates)
+        return {(r.volunteer_id, r.served_on, r.activity): r for r in found}
+
+    def _plan_row(self, row: Row, volunteer, team_id, existing: dict) -> None:
+        values = row.values
+        record = existing.get((volunteer.id, values["served_on"], values["activity"]))
+        team_id = team_id if "team" in self.present and values.get("team") else volunteer.team_id
+        hours_error = self._hours_error(values["hours"])
+        if hours_error:
+            self.fail(row, "hours", hours_error)
+            return
+        if record is None:
+            if volunteer.status != VolunteerStatus.ACTIVE:
+                self.fail(
+                    row, "volunteer_id_number", _("A deregistered volunteer cannot log hours.")
+                )
+                return
+            record = ServiceRecord(
+                volunteer_id=volunteer.id,
+                team_id=team_id,
+                region_code=volunteer.region_code,
+                served_on=values["served_on"],
+                hours=values["hours"],
+                activity=values["activity"],
+            )
+            self.plan_record(row, record, set(), new=True)
+            return
+        changed = {"hours"} if record.hours != values["hours"] else set()
+        if team_id != record.team_id:
+            changed.add("team_id")
+        if changed and record.status != ServiceRecordStatus.PENDING:
+            self.fail(
+                row, "hours", _("This record has already been reviewed and cannot be changed.")
+            )
+            return
+        record.hours, record.team_id = values["hours"], team_id
+        self.plan_record(row, record, changed, new=False)
+
+    @staticmethod
+    def _hours_error(hours: Decimal) -> str | None:
+        try:
+            ServiceRecord._meta.get_field("hours").run_validators(hours)
+        except ValidationError as error:
+            return error.messages[0]
+        return None
+
+
+# Donations ------------------------------------------------------------------------------
+
+#: Donation columns compared with the recorded donation when its receipt number exists.
+COMPARED = (
+    "branch",
+    "donor",
+    "donor_identifier",
+    "campaign",
+    "kind",
+    "amount",
+    "in_kind_description",
+    "channel",
+    "received_on",
+    "designated",
+    "designation",
+    "matching",
+    "note",
+)
+
+
+class DonationImporter(Importer):
+    """Donations by receipt number; append-only: a recorded one is never changed."""
+
+    model = Donation
+
+    def plan(self, rows: list[Row]) -> None:
+        rows = [row for row in rows if self.first_time(row, row.values["receipt_no"], "receipt_no")]
+        recorded = self._recorded({row.values["receipt_no"] for row in rows})
+        branches = self.branches(rows)
+        campaigns = self._campaigns(rows)
+        donors = self._donors(rows)
+        self.new_donors: dict[tuple, Donor] = {}
+        self._new_identifiers: dict[tuple, tuple] = {}
+        self.donor_of: list[tuple[Donation, tuple]] = []
+        for row in rows:
+            branch = branches.get(row.number)
+            if branch is None:
+                continue
+            old = recorded.get(row.values["receipt_no"])
+            if old is not None:
+                self._compare(row, branch, old)
+            else:
+                self._plan_new(row, branch, campaigns, donors)
+
+    def _recorded(self, receipts: set[str]) -> dict:
+        fields = (
+            "receipt_no",
+            "region_code",
+            "branch_id",
+            "donor__name",
+            "donor__identifier",
+            "campaign__name",
+            "kind",
+            "amount",
+            "in_kind_description",
+            "channel",
+            "received_on",
+            "designated",
+            "designation",
+            "matching",
+            "note",
+        )
+        found = Donation.objects.filter(receipt_no__in=receipts).values_list(*fields)
+        return {values[0]: dict(zip(fields, values, strict=True)) for values in found}
+
+    def _compare(self, row: Row, branch: BranchRef, old: dict) -> None:
+        """An existing receipt number: unchanged if identical, else an error (reversal)."""
+        if not self.user.in_scope(old["region_code"]):
+            self.fail(
+                row,
+                "receipt_no",
+                _("Receipt number %(receipt_no)s is already in use.")
+                % {"receipt_no": row.values["receipt_no"]},
+            )
+            return
+        values = row.values
+        new = {
+            "branch": branch.id,
+            "donor": values.get("donor") or None,
+            "donor_identifier": values.get("donor_identifier") or ""
+            if values.get("donor")
+            else None,
+            "campaign": values.get("campaign") or None,
+            "kind": values.get("kind") or DonationKind.CASH,
+            "amount": values["amount"],
+            "in_kind_description": values.get("in_kind_description") or "",
+            "channel": values["channel"],
+            "received_on": values["received_on"],
+            "designated": bool(values.get("designated")),
+            "designation": values.get("designation") or "",
+            "matching": bool(values.get("matching")),
+            "note": values.get("note") or "",
+        }
+        current = {
+            "branch": old["branch_id"],
+            "donor": old["donor__name"],
+            "donor_identifier": old["donor__identifier"],
+            "campaign": old["campaign__name"],
+            **{name: old[name] for name in COMPARED[4:]},
+        }
+        differing = [
+            name
+            for name in COMPARED
+            if name in self.present | {"branch"} and new[name] != current[name]
+        ]
+        if differing:
+            headers = "、".join(self._headers[name] for name in differing)
+            self.fail(
+                row,
+                "receipt_no",
+                _(
+                    "Receipt number %(receipt_no)s is already recorded with other values "
+                    "(%(columns)s). A recorded donation is never changed: record a reversal "
+                    "of it and a new donation instead."
+                )
+                % {"receipt_no": values["receipt_no"], "columns": headers},
+            )
+            return
+        self.unchanged += 1
+
+    def _plan_new(self, row: Row, branch: BranchRef, campaigns: dict, donors: dict) -> None:
+        values = row.values
+        before = len(self.errors)
+        self._check_receipt_no(row)
+        if values["amount"] < 0:
+            self.fail(row, "amount", _("The amount must be more than 0."))
+        if branch.status == BranchStatus.DISSOLVED:
+            self.fail(row, "branch", _("This branch is dissolved and cannot receive donations."))
+        kind = values.get("kind") or DonationKind.CASH
+        if kind == DonationKind.IN_KIND and not values.get("in_kind_description"):
+            self.fail(
+                row,
+                "in_kind_description",
+                _("A donation in kind needs the goods and their quantity."),
+            )
+        if values.get("designated") and not values.get("designation"):
+            self.fail(row, "designation", _("A designated donation needs its purpose."))
+        campaign_id = self._campaign(row, branch, campaigns)
+        donor_key = self._donor(row, branch, donors)
+        if len(self.errors) > before:
+            return
+        donation = Donation(
+            branch_id=branch.id,
+            region_code=branch.region_id,
+            campaign_id=campaign_id,
+            kind=kind,
+            amount=values["amount"],
+            in_kind_description=values.get("in_kind_description") or "",
+            channel=values["channel"],
+            received_on=values["received_on"],
+            receipt_no=values["receipt_no"],
+            designated=bool(values.get("designated")),
+            designation=values.get("designation") or "",
+            matching=bool(values.get("matching")),
+            note=values.get("note") or "",
+            recorded_by=self.user,
+        )
+        if isinstance(donor_key, Donor):
+            donation.donor = donor_key
+        elif donor_key is not None:
+            self.donor_of.append((donation, donor_key))
+        self.creates.append(donation)
+
+    def _check_receipt_no(self, row: Row) -> None:
+        """The rules of a given receipt number (funds.services), without a query per row."""
+        receipt_no = row.values["receipt_no"]
+        if len(receipt_no) > RECEIPT_NO_MAX_LENGTH:
+            message = _("A receipt number has at most %(limit)d characters.") % {
+                "limit": RECEIPT_NO_MAX_LENGTH
+            }
+        elif receipt_no.endswith(REVERSAL_SUFFIX):
+            message = _("Receipt numbers ending in “-R” are kept for reversal entries.")
+        elif SERVER_RECEIPT_NO.match(receipt_no):
+            message = _(
+                "Receipt numbers like R2024-00000001 are assigned by the server; "
+                "leave the receipt number empty to get one."
+            )
+        else:
+            return
+        self.fail(row, "receipt_no", message)
+
+    def _campaigns(self, rows: list[Row]) -> dict:
+        names = {row.values.get("campaign") for row in rows} - {"", None}
+        found = (
+            Campaign.objects.filter(name__in=names).values_list("id", "name", "region_id")
+            if names
+            else []
+        )
+        index = defaultdict(list)
+        for campaign_id, name, region_id in found:
+            index[name].append((region_id, campaign_id))
+        return index
+
+    def _campaign(self, row: Row, branch: BranchRef, campaigns: dict) -> int | None:
+        """The nearest campaign of that name organized at the branch's region or above it."""
+        name = row.values.get("campaign")
+        if not name:
+            return None
+        above = [c for c in campaigns.get(name, []) if branch.region_id.startswith(c[0])]
+        if not above:
+            self.fail(
+                row,
+                "campaign",
+                _("No campaign named “%(name)s” is organized at the branch's region or above it.")
+                % {"name": name},
+            )
+            return None
+        return max(above)[1]
+
+    def _donors(self, rows: list[Row]) -> dict:
+        """Donors named in the sheet, and those holding its identifiers (one query)."""
+        names = {row.values.get("donor") for row in rows} - {"", None}
+        identifiers = {(row.values.get("donor_identifier") or "").upper() for row in rows} - {""}
+        found = (
+            Donor.objects.visible_to(self.user).filter(
+                Q(name__in=names) | Q(identifier__in=identifiers)
+            )
+            if names
+            else []
+        )
+        index = defaultdict(list)
+        for donor in found:
+            index[donor.name, donor.identifier].append(donor)
+        self.identifiers_taken = {(d.region_id, d.identifier): d for d in found if d.identifier}
+        return index
+
+    def _donor(self, row: Row, branch: BranchRef, donors: dict):
+        """An existing donor (at the branch's region or above), or the key of a new one."""
+        values = row.values
+        name = values.get("donor")
+        if not name:
+            return None
+        identifier = (values.get("donor_identifier") or "").upper()
+        kind = values.get("donor_kind") or DonorKind.INDIVIDUAL
+        known = [
+            d
+            for d in donors.get((name, identifier), [])
+            if branch.region_id.startswith(d.region_id)
+        ]
+        if known:
+            return max(known, key=lambda donor: len(donor.region_id))
+        if error := self._identifier_error(kind, identifier, branch):
+            self.fail(row, "donor_identifier", error)
+            return None
+        key = (branch.region_id, name, identifier, kind)
+        if (
+            identifier
+            and self._new_identifiers.setdefault((branch.region_id, identifier), key) != key
+        ):
+            self.fail(
+                row,
+                "donor_identifier",
+                _("A donor with this identifier is already registered at this region."),
+            )
+            return None
+        self.new_donors.setdefault(
+            key, Donor(region_id=branch.region_id, name=name, identifier=identifier, kind=kind)
+        )
+        return key
+
+    def _identifier_error(self, kind: str, identifier: str, branch: BranchRef) -> str | None:
+        """funds.services' rules for a donor's identifier."""
+        if not identifier:
+            return None
+        if kind == DonorKind.ANONYMOUS:
+            return _("An anonymous donor has no identifier.")
+        check = validate_id_number if kind == DonorKind.INDIVIDUAL else validate_credit_code
+        try:
+            check(identifier)
+        except ValidationError as error:
+            return error.messages[0]
+        if (branch.region_id, identifier) in self.identifiers_taken:
+            return _("A donor with this identifier is already registered at this region.")
+        return None
+
+    def write(self, progress) -> None:
+        Donor.objects.bulk_create(list(self.new_donors.values()), batch_size=BATCH)
+        for donation, key in self.donor_of:
+            donation.donor = self.new_donors[key]
+        super().write(progress)

@@ -1,0 +1,59 @@
+"""Sheets for the import tests: build .xlsx and .csv files from header + rows."""
+
+import csv
+import io
+
+import pytest
+from django.utils import translation
+from openpyxl import Workbook
+
+from imports.specs import SPECS
+from tests.factories import BranchFactory
+
+
+def xlsx_bytes(rows: list[list]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(rows: list[list], encoding: str = "utf-8-sig") -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+def sheet(kind: str, *records: dict) -> list[list]:
+    """Header + one row per record (by header; missing cells blank)."""
+    header = SPECS[kind].export_header()
+    return [header] + [[record.get(h, "") for h in header] for record in records]
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    """Messages are checked in Chinese unless a test switches to English."""
+    with translation.override("zh-hans"):
+        yield
+
+
+@pytest.fixture
+def tianyu_branch(db):
+    """天玉镇红十字会 at 天玉镇 (360803100), in 青原区."""
+    return BranchFactory(name="天玉镇红十字会", region_id="360803100")
+
+
+def donation(receipt: str, **cells) -> dict:
+    record = {
+        "收据编号": receipt,
+        "所在区划": "360803100",
+        "接收组织": "天玉镇红十字会",
+        "金额（元）": "100.00",
+        "渠道": "银行转账",
+        "接收日期": "2024-09-08",
+    }
+    record.update(cells)
+    return record
