@@ -26,12 +26,13 @@ def parse_amount(value) -> Decimal:
     amount = _to_decimal(value)
     if amount <= 0:
         raise ValidationError(_("The amount must be more than 0."), code="not_positive")
-    if amount != amount.quantize(FEN):
-        raise ValidationError(_("An amount has at most 2 decimal places."), code="fen")
+    # The limit first: quantizing a number of 28 digits or more exceeds Decimal's precision.
     if amount >= AMOUNT_LIMIT:
         raise ValidationError(
             _("The amount must be less than 1,000,000,000,000 yuan."), code="too_large"
         )
+    if amount != amount.quantize(FEN):
+        raise ValidationError(_("An amount has at most 2 decimal places."), code="fen")
     return amount.quantize(FEN)
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Assessment, Branch, Region, Standard, StandardItem
-from orgs.selectors import branch_list
+from orgs.selectors import branch_list, standard_list
 from orgs.services import assessment_record, branch_register
 from portal.scoping import (
     ReadOnlyTabularInline,
@@ -135,8 +135,8 @@ class StandardAdmin(ScopedAdmin):
     search_fields = ["code", "name"]
     autocomplete_fields = ["region"]
     inlines = [StandardItemInline]
-    # Standards are national settings that every region reads; operators maintain them.
-    scoped = False
+    # Those that apply to the user's region: national ones, those above it and within it.
+    selector = staticmethod(standard_list)
     write_roles = ()
     delete_roles = ()
 
@@ -175,6 +175,8 @@ class AssessmentAdmin(ScopedAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "items_met":
             kwargs["form_class"] = StandardItemsField
-            kwargs["queryset"] = StandardItem.objects.select_related("standard")
+            kwargs["queryset"] = StandardItem.objects.filter(
+                standard__in=standard_list(user=request.user)
+            ).select_related("standard")
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -5,7 +5,6 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 
-from orgs.api.selectors import region_list, standard_list
 from orgs.api.serializers import (
     AssessmentSerializer,
     BranchDissolveSerializer,
@@ -21,7 +20,7 @@ from orgs.filtersets import (
     StandardFilterSet,
 )
 from orgs.models import Assessment, Branch, Region, Standard, StandardItem
-from orgs.selectors import branch_list
+from orgs.selectors import branch_list, region_list, standard_list
 from orgs.services import (
     assessment_record,
     branch_dissolve,

@@ -100,6 +100,8 @@ def test_parse_amount_reads_yuan_with_two_places(value, expected):
         (0.1 + 0.2, "fen"),
         ("1000000000000", "too_large"),
         (10**12, "too_large"),
+        ("1" * 30, "too_large"),
+        (Decimal("1" * 28 + ".5"), "too_large"),
         ("abc", "invalid"),
         ("", "invalid"),
         ("1e3", "invalid"),
