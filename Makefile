@@ -86,6 +86,18 @@ bench: install  ## measure rollups, dashboards, writes, verify_rollups on the da
 bench-pages: install  ## server time of the dashboard pages on the demo data (after make setup)
 	$(PY) bench/demo_pages.py
 
+.PHONY: bench-import
+bench-import: install  ## import a generated 50,000-row donations sheet (.xlsx, .csv): rows/s of dry run and import (after make setup; rolled back)
+	$(PY) bench/import_donations.py $(IMPORT_BENCH_ARGS)
+
+# The load test sets up its own database (LOADTEST_DATABASE_URL, default the "loadtest"
+# database on 127.0.0.1:5432), serves it with gunicorn on loopback and drives it with wrk.
+LOADTEST_ARGS ?=
+
+.PHONY: loadtest
+loadtest: install  ## dashboards, rollup reads and donation writes under load (wrk, 60 s)
+	$(PY) bench/loadtest.py $(LOADTEST_ARGS)
+
 .PHONY: backup
 backup: install  ## back up the database: make backup [FILE=path.dump]
 	DEBUG=1 $(MANAGE) backup $(FILE)

@@ -1,5 +1,6 @@
 """Settings for the grassroots organization portal, read from the environment (12-factor)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -35,10 +36,14 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "orgs",
     "members",
     "funds",
     "portal",
+    "pghistory",
+    "history",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -49,9 +54,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Writes during a request record who, from where (admin, API, web) and the address.
+    "history.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "portal.routers.ReplicaReadsMiddleware",
+    # A database failure in an API request answers 503 in JSON (portal.failsafe).
+    "portal.failsafe.DatabaseErrorMiddleware",
+    # Last: turns axes' lockout flag into the 429 answer (portal.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -94,7 +106,20 @@ DATABASES["default"]["OPTIONS"]["options"] = (
 ).strip()
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_portal")}
+# A streaming replica for the dashboards' and the rollup API's reads (docs/SCALING.md, 3).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+REPLICA_DATABASE = "replica" if DATABASE_REPLICA_URL else None
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "OPTIONS": dict(DATABASES["default"]["OPTIONS"]),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["portal.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# History events carry their context (source, user, address, URL) as JSON on each row.
+PGHISTORY_JSON_ENCODER = "history.context.ContextEncoder"
 
 AUTH_USER_MODEL = "portal.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -106,6 +131,11 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# Axes first: it refuses a locked-out username+address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "/"
@@ -223,3 +253,37 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+
+# Login lockout (django-axes, portal/lockout.py): AXES_FAILURE_LIMIT failed logins of one
+# username from one address lock that pair, AXES_ADDRESS_FAILURE_LIMIT failures from one
+# address lock the address, for AXES_COOLOFF_MINUTES. Covers the login page, the admin login
+# and POST /api/v1/auth/token/. Unlock: the admin's "Access attempts" (delete the row) or
+# `manage.py axes_reset_username USERNAME` / `axes_reset_ip ADDRESS` / `axes_reset`.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "portal.lockout.PortalAxesHandler"
+AXES_LOCKOUT_CALLABLE = "portal.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind the TLS proxy every client comes from the proxy's address: name how many proxies
+# append to X-Forwarded-For, so axes counts the client's address and not the proxy's.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+
+# Cache: Redis when REDIS_URL is set (shared by all workers: throttles, lockouts, import
+# progress), else this process's memory (development, tests).
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# Imports (imports/): the largest file accepted, its unpacked size (xlsx) and its rows.
+IMPORTS_MAX_UPLOAD_BYTES = env.int("IMPORTS_MAX_UPLOAD_MB", default=20) * 1024 * 1024
+IMPORTS_MAX_UNPACKED_BYTES = 20 * IMPORTS_MAX_UPLOAD_BYTES
+IMPORTS_MAX_ROWS = env.int("IMPORTS_MAX_ROWS", default=200_000)
