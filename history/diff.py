@@ -42,9 +42,10 @@ def history_rows(model, events: list, *, masks: dict[str, Callable[[str], str]])
     a deletion the last values.
     """
     fields = _fields(model, events[0]) if events else []
+    names = _related_names(fields, events)
     rows, previous = [], None
     for event in events:
-        values = {f.name: _shown(f, getattr(event, f.attname), masks) for f in fields}
+        values = {f.name: _shown(f, getattr(event, f.attname), masks, names) for f in fields}
         rows.append(_row(event, _changes(event.pgh_label, fields, previous, values)))
         previous = values
     return rows[::-1]
@@ -58,6 +59,17 @@ def _fields(model, event) -> list[models.Field]:
         for f in model._meta.concrete_fields
         if f.name in held and f.name not in SKIPPED and not f.primary_key
     ]
+
+
+def _related_names(fields, events: list) -> dict[str, dict]:
+    """For each foreign key, the names of the rows the events point at (one query each)."""
+    names = {}
+    for f in fields:
+        if f.is_relation and f.many_to_one:
+            ids = {getattr(event, f.attname) for event in events} - {None}
+            rows = f.related_model._base_manager.in_bulk(ids) if ids else {}
+            names[f.name] = {pk: f"{row} (#{pk})" for pk, row in rows.items()}
+    return names
 
 
 def _changes(label: str, fields, previous: dict | None, values: dict) -> list[Change]:
@@ -77,12 +89,15 @@ def _changes(label: str, fields, previous: dict | None, values: dict) -> list[Ch
     ]
 
 
-def _shown(field: models.Field, value, masks: dict) -> str:
-    """The value as text: choices by label, masked if personal and the viewer may not see it."""
+def _shown(field: models.Field, value, masks: dict, names: dict) -> str:
+    """The value as text: choices by label, a related row by name, masked if personal and
+    the viewer may not see it."""
     if value is None or value == "":
         return "—"
     if field.name in masks:
         return masks[field.name](str(value))
+    if field.name in names:
+        return names[field.name].get(value, f"#{value}")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):

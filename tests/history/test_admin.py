@@ -45,6 +45,17 @@ def test_history_page_shows_who_and_the_change_before_and_after(staff_client, me
     assert "教师 → 医生" in page.text
 
 
+def test_history_names_the_related_rows_and_shows_a_move(staff_client, member, county_staff):
+    old_branch = member.branch
+    new_branch = BranchFactory(name="天玉镇红十字会", region_id="360803101")
+    with write_context(source="admin", user=county_staff):
+        Member.objects.filter(pk=member.pk).update(branch=new_branch)
+    moved, *_ = staff_client.get(history_url(member)).context["rows"]
+    assert [(c.field, c.before, c.after) for c in moved.changes if c.field == "branch"] == [
+        ("branch", f"{old_branch} (#{old_branch.pk})", f"天玉镇红十字会 (#{new_branch.pk})")
+    ]
+
+
 def test_history_page_of_a_record_outside_the_scope_answers_404(client, outsider, member):
     client.force_login(outsider)  # a 吉州区 (360802) staffer, the member is in 青原区
     assert client.get(history_url(member)).status_code == 404
