@@ -1,7 +1,9 @@
 """The admin site: its titles, the accounts screen, and the branch screen with its inlines."""
 
-from django.contrib import admin
+from axes.utils import reset as reset_login_failures
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members.admin import PositionInline, VolunteerTeamInline
@@ -75,6 +77,18 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
         (_("Scope and role"), {"fields": ["region", "role", "is_staff"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["unlock_logins"]
+
+    @admin.action(description=_("Unlock logins of the selected accounts"), permissions=["change"])
+    def unlock_logins(self, request, queryset):
+        """Clear the failed logins that locked these accounts (at every address)."""
+        cleared = sum(reset_login_failures(username=user.username) for user in queryset)
+        self.message_user(
+            request,
+            gettext("Unlocked %(accounts)d account(s); %(failures)d failed login(s) cleared.")
+            % {"accounts": queryset.count(), "failures": cleared},
+            messages.SUCCESS,
+        )
 
     def get_queryset(self, request):
         """Accounts in the user's subtree; superuser accounts only for superusers."""

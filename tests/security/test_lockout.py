@@ -149,3 +149,27 @@ def test_failures_older_than_the_cool_off_do_not_count_for_the_address(client, s
     assert PortalAxesHandler.address_failures(request) == 5
     AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME)
     assert PortalAxesHandler.address_failures(request) == 0
+
+
+def test_an_admin_unlocks_an_account_of_their_region_and_no_other(client, staffer, county_admin):
+    from django.urls import reverse
+
+    outsider = make_user("jizhou-clerk", region="360802", role="staff")
+    for username, address in (("tianyu-clerk", "10.0.0.1"), ("jizhou-clerk", "10.0.0.9")):
+        for _ in range(3):
+            fail_login(client, username=username, address=address)
+    admin_client = type(client)()
+    admin_client.force_login(county_admin)
+    page = admin_client.post(
+        reverse("admin:portal_user_changelist"),
+        {"action": "unlock_logins", "_selected_action": [staffer.pk, outsider.pk]},
+        follow=True,
+    )
+    assert "已解除 1 个账号的登录锁定" in page.text  # the other county's account is not theirs
+    right = client.post(
+        LOGIN, {"username": "tianyu-clerk", "password": "pw-tianyu-clerk"}, REMOTE_ADDR="10.0.0.1"
+    )
+    still_locked = type(client)().post(
+        LOGIN, {"username": "jizhou-clerk", "password": "pw-jizhou-clerk"}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert (right.status_code, still_locked.status_code) == (302, 429)
