@@ -1,11 +1,18 @@
 """Filters of the funds lists: donors, campaigns, donations."""
 
-from django_filters import ChoiceFilter, DateFilter, OrderingFilter
+from django_filters import ChoiceFilter, DateFilter
 from drf_spectacular.utils import extend_schema_field
 
 from funds.choices import DonationStatus
 from funds.models import Campaign, Donation, Donor
-from portal.api.filters import IdFilter, PortalFilterSet, RegionFilter, SearchFilter, YearFilter
+from portal.api.filters import (
+    IdFilter,
+    OrderingFilter,
+    PortalFilterSet,
+    RegionFilter,
+    SearchFilter,
+    YearFilter,
+)
 
 
 class DonorFilterSet(PortalFilterSet):

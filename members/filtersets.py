@@ -1,9 +1,16 @@
 """Filters of the members lists: members, positions, teams, volunteers, service records."""
 
-from django_filters import BooleanFilter, DateFilter, OrderingFilter
+from django_filters import BooleanFilter, DateFilter
 
 from members.models import Member, Position, ServiceRecord, Volunteer, VolunteerTeam
-from portal.api.filters import IdFilter, PortalFilterSet, RegionFilter, SearchFilter, YearFilter
+from portal.api.filters import (
+    IdFilter,
+    OrderingFilter,
+    PortalFilterSet,
+    RegionFilter,
+    SearchFilter,
+    YearFilter,
+)
 
 
 class MemberFilterSet(PortalFilterSet):

@@ -1,10 +1,11 @@
 """Filters of the orgs lists: regions, branches, standards, assessments."""
 
-from django_filters import DateFilter, OrderingFilter
+from django_filters import DateFilter
 
 from orgs.models import Assessment, Branch, Region, Standard
 from portal.api.filters import (
     IdFilter,
+    OrderingFilter,
     PortalFilterSet,
     RegionCodeFilter,
     RegionFilter,

@@ -94,6 +94,16 @@ class SearchFilter(django_filters.CharFilter):
         return qs.filter(Q(*[Q(**{lookup: value}) for lookup in self.lookups], _connector=Q.OR))
 
 
+class OrderingFilter(django_filters.OrderingFilter):
+    """``ordering=``: the listed fields; an empty list (``ordering=,``) keeps the default order
+    instead of dropping it, so pages stay stable."""
+
+    def filter(self, qs, value):
+        if not [field for field in value or () if field]:
+            return qs
+        return super().filter(qs, value)
+
+
 class PortalFilterSet(drf_filters.FilterSet):
     """Base of every FilterSet: unknown query parameters are errors (subclass its Meta)."""
 

@@ -134,6 +134,14 @@ def test_position_ordering(positions):
     assert rows == [positions["president"], positions["supervisor"]]
 
 
+@pytest.mark.parametrize("ordering", [",", ",,"])
+def test_an_empty_ordering_list_keeps_the_default_order(positions, ordering):
+    filterset = PositionFilterSet({"ordering": ordering}, queryset=Position.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    assert filterset.qs.ordered
+    assert list(filterset.qs) == list(Position.objects.all())
+
+
 def test_position_filters_are_all_tested():
     assert set(PositionFilterSet.base_filters) == {*POSITION_CASES, "ordering"}
 
