@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pghistory
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from portal.lockout import client_address
 
 
 class Source(models.TextChoices):
@@ -24,20 +25,6 @@ class Source(models.TextChoices):
     IMPORT = "import", _("Import")
     EXPORT = "export", _("Export")
     SYSTEM = "system", _("System")
-
-
-def client_address(request) -> str | None:
-    """The client's address, counted like the login lockout counts it (AXES_PROXY_COUNT).
-
-    Behind N proxies the client is the N-th address from the end of X-Forwarded-For.
-    """
-    if request is None:
-        return None
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None)
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    if proxies and len(forwarded) >= proxies and forwarded[-proxies]:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class _RequestUser:

@@ -43,8 +43,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from history.audit import record_personal_data_view
 from history.context import Source
-from portal.personal_data import can_view_personal_data, record_view
+from portal.personal_data import can_view_personal_data
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -314,7 +315,7 @@ class ExportableAdmin:
 
     def _record(self, request, ids: list, fields: list[str]) -> None:
         if ids:
-            record_view(
+            record_personal_data_view(
                 user=request.user,
                 model=self.model,
                 object_ids=ids,

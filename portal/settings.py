@@ -268,11 +268,10 @@ AXES_HANDLER = "portal.lockout.PortalAxesHandler"
 AXES_LOCKOUT_CALLABLE = "portal.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind the TLS proxy every client comes from the proxy's address: name how many proxies
-# append to X-Forwarded-For, so axes counts the client's address and not the proxy's.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
-)
+# append to X-Forwarded-For, so the lockout and the history count the client's address
+# (portal.lockout.client_address), not the proxy's.
+PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "portal.lockout.client_address"
 
 # Cache: Redis when REDIS_URL is set (shared by all workers: throttles, lockouts, import
 # progress), else this process's memory (development, tests).

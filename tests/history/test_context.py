@@ -22,7 +22,7 @@ def test_the_address_is_the_peer_without_proxies(rf):
     assert client_address(request) == "10.0.0.1"
 
 
-@override_settings(AXES_IPWARE_PROXY_COUNT=1)
+@override_settings(PROXY_COUNT=1)
 def test_behind_a_proxy_the_address_is_the_one_it_appended(rf):
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 1.2.3.4")
     assert client_address(request) == "1.2.3.4"

@@ -3,7 +3,7 @@
 import pytest
 from axes.models import AccessAttempt
 from django.core.management import call_command
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
 from rest_framework.throttling import AnonRateThrottle
 
@@ -173,3 +173,18 @@ def test_an_admin_unlocks_an_account_of_their_region_and_no_other(client, staffe
         LOGIN, {"username": "jizhou-clerk", "password": "pw-jizhou-clerk"}, REMOTE_ADDR="10.0.0.9"
     )
     assert (right.status_code, still_locked.status_code) == (302, 429)
+
+
+@override_settings(PROXY_COUNT=1)
+def test_behind_the_proxy_each_client_address_is_counted_not_the_proxys(client, staffer):
+    proxy = {"address": "127.0.0.1"}
+    for _ in range(3):
+        fail_login(client, HTTP_X_FORWARDED_FOR="6.6.6.6, 10.9.0.1", **proxy)
+    colleague = client.post(
+        LOGIN,
+        {"username": "tianyu-clerk", "password": "pw-tianyu-clerk"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="10.9.0.2",
+    )
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["10.9.0.1"]
+    assert colleague.status_code == 302  # the same account from another desk is not locked

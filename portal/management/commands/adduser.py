@@ -21,11 +21,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from imports.readers import FileError
+from imports.readers import decode as decode_csv
 from orgs.models import Region
 from portal.models import User, UserRole
 
 CSV_COLUMNS = ["username", "region", "role", "password", "email"]
-CSV_ENCODINGS = ["utf-8-sig", "gb18030"]
 UNAMBIGUOUS_CHARS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 HEADERS = [
     gettext_lazy("Username"),
@@ -225,12 +226,10 @@ class Command(BaseCommand):
 
 def decode(data: bytes) -> str:
     """Text of a CSV file saved as UTF-8 (Excel adds a BOM) or GB18030 (Chinese Excel)."""
-    for encoding in CSV_ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CommandError(_("The CSV file is neither UTF-8 nor GB18030 text."))
+    try:
+        return decode_csv(data)
+    except FileError:
+        raise CommandError(_("The CSV file is neither UTF-8 nor GB18030 text.")) from None
 
 
 def duplicate_errors(rows: list[AccountRow]) -> list[tuple[int, str]]:
