@@ -51,9 +51,10 @@ test: install  ## the whole suite (embedded PostgreSQL unless DATABASE_URL is se
 	$(PY) -m pytest --create-db --cov --cov-report=term $(PYTEST_ARGS)
 
 .PHONY: lint
-lint: install  ## ruff, Django checks, missing migrations, translation catalog
+lint: install  ## ruff, import contracts, Django checks, missing migrations, translation catalog
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	DEBUG=1 $(MANAGE) check
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 	DEBUG=1 $(MANAGE) check_catalog

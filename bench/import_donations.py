@@ -33,10 +33,11 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
+from core.access import UserRole  # noqa: E402
 from imports import engine  # noqa: E402
 from imports.specs import DONATIONS  # noqa: E402
 from orgs.models import Branch, Region  # noqa: E402
-from portal.models import User, UserRole  # noqa: E402
+from portal.models import User  # noqa: E402
 
 OUT = BASE_DIR / "var" / "bench-import"
 BRANCH_NAME = "导入基准测试红十字会"

@@ -305,7 +305,7 @@ def _baseline_once(database, code: str, year: int) -> None:
 def measure_in_process(regions: dict, args) -> dict:
     """``region_rollup`` called in this process: the rollup's SQL without HTTP and DRF."""
     from orgs.models import Region
-    from portal.rollups import region_rollup
+    from reports.rollups import region_rollup
 
     timings = {}
     for level, code in regions.items():

@@ -10,19 +10,19 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.access import Action, can
+from core.admin import (
+    ScopedAdmin,
+    add_service_errors,
+    masked_column,
+    year_filter,
+)
 from funds.choices import DonationStatus
 from funds.models import Campaign, Donation, Donor
 from funds.selectors import campaign_list, donation_list, donor_list
 from funds.services import campaign_create, donation_record, donation_reverse, donor_create
+from orgs.admin import RegionFilter
 from orgs.validators import mask_id_number, mask_phone
-from portal.scoping import (
-    RegionFilter,
-    ScopedAdmin,
-    add_service_errors,
-    masked_column,
-    role_allows,
-    year_filter,
-)
 
 
 @admin.register(Donor)
@@ -44,15 +44,13 @@ class DonorAdmin(ScopedAdmin):
 class CampaignAdmin(ScopedAdmin):
     selector = staticmethod(campaign_list)
     create_service = staticmethod(campaign_create)
+    # Staff see the campaigns of the regions above theirs, to give donations to them,
+    # but change only their own subtree's.
+    shows_regions_above = True
     list_display = ["name", "kind", "region", "parent", "starts_on", "ends_on", "target_amount"]
     list_filter = [RegionFilter, "kind", year_filter("starts_on")]
     search_fields = ["name"]
     autocomplete_fields = ["region", "parent"]
-
-    def may_write(self, request, obj) -> bool:
-        # Staff see the campaigns of the regions above theirs, to give donations to them,
-        # but change only their own subtree's.
-        return request.user.in_scope(obj.region_id)
 
 
 class DonationStatusFilter(admin.SimpleListFilter):
@@ -147,7 +145,7 @@ class DonationAdmin(ScopedAdmin):
     def can_reverse(self, request, donation) -> bool:
         """Whether the user may reverse this donation: a writer, and nothing reversed it yet."""
         return (
-            role_allows(request.user, self.write_roles)
+            can(request.user, Action.REVERSE, donation)
             and donation.status == DonationStatus.RECORDED
         )
 

@@ -3,9 +3,7 @@
 from django_filters import ChoiceFilter, DateFilter
 from drf_spectacular.utils import extend_schema_field
 
-from funds.choices import DonationStatus
-from funds.models import Campaign, Donation, Donor
-from portal.api.filters import (
+from core.api.filters import (
     IdFilter,
     OrderingFilter,
     PortalFilterSet,
@@ -13,6 +11,8 @@ from portal.api.filters import (
     SearchFilter,
     YearFilter,
 )
+from funds.choices import DonationStatus
+from funds.models import Campaign, Donation, Donor
 
 
 class DonorFilterSet(PortalFilterSet):

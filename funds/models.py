@@ -6,10 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import RegionScopedQuerySet
 from funds.choices import CampaignKind, DonationChannel, DonationKind, DonorKind
 from orgs.db import RegionCodeField, TimeStampedModel, copy_region_code_trigger, not_in_future
 from orgs.models import Branch, Region
-from orgs.querysets import RegionScopedQuerySet
 from orgs.validators import validate_phone
 
 

@@ -1,11 +1,10 @@
 """Read selectors of the funds app: the donors, campaigns and donations a user may see."""
 
 from django.db.models import Case, QuerySet, Value, When
-from django.db.models.query import EmptyQuerySet
 
+from core.access import visible_with_regions_above
 from funds.choices import DonationStatus
 from funds.models import Campaign, Donation, Donor
-from orgs.models import Region
 
 
 def donation_list(*, user) -> QuerySet[Donation]:
@@ -34,8 +33,5 @@ def campaign_list(*, user) -> QuerySet[Campaign]:
     A county staffer sees the city's and the province's 99 Giving Day campaigns too, so that
     the county's donations can be attached to them.
     """
-    campaigns = Campaign.objects.visible_to(user)
-    if not isinstance(campaigns, EmptyQuerySet) and not user.is_superuser:
-        above = Region(code=user.region_id).ancestor_codes  # from the code: no query
-        campaigns = campaigns | Campaign.objects.filter(region_id__in=above)
+    campaigns = visible_with_regions_above(user, Campaign.objects.all())
     return campaigns.select_related("region", "parent")

@@ -14,11 +14,12 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.access import in_scope, reads_region, require_writer
 from funds.choices import DonationKind, DonorKind
 from funds.models import Campaign, Donation, Donor
 from funds.validators import parse_amount, validate_credit_code
@@ -27,7 +28,7 @@ from orgs.models import Branch, Region
 from orgs.validators import validate_id_number
 
 if TYPE_CHECKING:
-    from portal.models import User
+    from django.contrib.auth.models import AbstractUser as User
 
 REVERSAL_SUFFIX = "-R"
 #: A given receipt number leaves room for its reversal's suffix in the 40-character column.
@@ -53,7 +54,7 @@ def donor_create(
     user: User | None = None,
 ) -> Donor:
     """Register a donor at ``region``; an identifier is an ID number or a credit code."""
-    _require_writer(user)
+    require_writer(user)
     donor = Donor(
         kind=kind,
         name=name.strip(),
@@ -108,7 +109,7 @@ def campaign_create(
     user: User | None = None,
 ) -> Campaign:
     """Start a campaign organized at ``region``, optionally under a campaign at or above it."""
-    _require_writer(user)
+    require_writer(user)
     campaign = Campaign(
         name=name.strip(),
         kind=kind,
@@ -199,7 +200,7 @@ def donation_record_idempotent(*, idempotency_key: str, **fields) -> tuple[Donat
     arguments = inspect.signature(donation_record).bind(**fields)
     arguments.apply_defaults()
     user = arguments.arguments["user"]
-    _require_writer(user)
+    require_writer(user)
     _check_idempotency_key(idempotency_key)
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -233,7 +234,7 @@ def _donation_insert(
     **fields,
 ) -> Donation:
     """Check and save a new donation built from ``donation_record``'s arguments."""
-    _require_writer(user)
+    require_writer(user)
     receipt_no = (receipt_no or "").strip()
     donation = Donation(
         **_stripped(fields),
@@ -315,8 +316,7 @@ def _campaign_error(
     campaign: Campaign, branch: Branch, user: User | None
 ) -> ValidationError | None:
     """A campaign the user can see, organized at the branch's region or a region above it."""
-    above_user = user is not None and (user.region_id or "").startswith(campaign.region_id)
-    if _scope_error(user, campaign.region_id) and not above_user:
+    if user is not None and not reads_region(user, campaign.region_id):
         return _outside_region()
     if not branch.region_id.startswith(campaign.region_id):
         return ValidationError(
@@ -386,7 +386,7 @@ def donation_reverse(*, donation: Donation, reason: str, user: User | None = Non
     The original row is locked first, so two concurrent reversals of it queue and the second
     one finds the first.
     """
-    _require_writer(user)
+    require_writer(user)
     with transaction.atomic():
         original = Donation.objects.select_for_update().get(pk=donation.pk)
         reversal = _reversal_of(original, reason=reason.strip(), user=user)
@@ -435,14 +435,8 @@ def _reversible_error(original: Donation) -> ValidationError | None:
 # Shared checks --------------------------------------------------------------------------
 
 
-def _require_writer(user: User | None) -> None:
-    """Viewers read only: PermissionDenied for them (no user is the system: imports, seeds)."""
-    if user is not None and not (user.is_active and user.can_write):
-        raise PermissionDenied(_("Your role can only view records."))
-
-
 def _scope_error(user: User | None, code: str) -> ValidationError | None:
-    if user is None or user.in_scope(code):
+    if user is None or in_scope(user, code):
         return None
     return _outside_region()
 

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from history.context import client_address
+from core.context import client_address
 from history.models import PersonalDataView
 
 
@@ -38,4 +38,16 @@ def record_personal_data_view(
         model=model._meta.label,
         object_ids=ids,
         fields=list(fields),
+    )
+
+
+def on_personal_data_shown(sender, *, user, object_ids, fields, source, request=None, **kwargs):
+    """Receiver of ``core.audit.personal_data_shown``: one log row per response."""
+    record_personal_data_view(
+        user=user,
+        model=sender,
+        object_ids=object_ids,
+        fields=fields,
+        source=source,
+        request=request,
     )

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.formats import localize
 from django.utils.translation import gettext_lazy as _
 
-from history.context import Source
+from core.context import Source
 
 LABELS = {"insert": _("Created"), "update": _("Changed"), "delete": _("Deleted")}
 #: Stamps every save moves; the history shows what people changed.

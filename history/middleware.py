@@ -1,6 +1,6 @@
 """Every write made while answering a request carries who, from where and how."""
 
-from history.context import Source, write_context
+from core.context import Source, write_context
 
 #: Path prefixes and the source their writes are recorded with; anything else is "web".
 SOURCES = (("/admin/", Source.ADMIN), ("/api/", Source.API))

@@ -5,15 +5,17 @@ Both are append-only: database triggers refuse UPDATE and DELETE, for everybody.
 
 import pghistory
 import pgtrigger
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.context import Source
+from core.models import RegionScopedQuerySet
 from funds.models import Campaign, Donation, Donor
 from history import triggers
-from history.context import Source
 from members.models import (
     Member,
     MembershipEvent,
@@ -23,9 +25,14 @@ from members.models import (
     VolunteerTeam,
 )
 from orgs.models import Assessment, Branch, Region, Standard, StandardItem
-from portal.models import User
 
 APPEND_ONLY = pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+
+
+class PersonalDataViewQuerySet(RegionScopedQuerySet):
+    """Log rows by the region of the user who looked."""
+
+    region_path = "user_region"
 
 
 class PersonalDataView(models.Model):
@@ -59,6 +66,8 @@ class PersonalDataView(models.Model):
     # query to every new connection. ``object_ids__contains=["5"]`` finds a record's views.
     object_ids = models.JSONField(_("Record ids"), default=list)
     fields = models.JSONField(_("Fields"), default=list)
+
+    objects = PersonalDataViewQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Personal data view")
@@ -114,4 +123,8 @@ CampaignEvent = _events(Campaign)
 # Donations are never edited or deleted (their own triggers refuse it): creation is the history.
 DonationEvent = _events(Donation, triggers.Inserted())
 # The password hash never enters the history; sign-ins (last_login) are not changes.
-UserEvent = _events(User, exclude=["password", "last_login"])
+# The account model (settings.AUTH_USER_MODEL) is loaded: its app is installed before this one.
+UserEvent = _events(
+    apps.get_model(settings.AUTH_USER_MODEL, require_ready=False),
+    exclude=["password", "last_login"],
+)

@@ -6,3 +6,9 @@ class ImportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "imports"
     verbose_name = _("Imports")
+
+    def ready(self):
+        from core.exports import register_import_specs
+        from imports.specs import SPECS
+
+        register_import_specs(SPECS.values())

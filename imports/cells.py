@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exports import FORMULA_STARTS
 from funds.validators import parse_amount
 
 
@@ -40,7 +41,6 @@ FALSE_WORDS = frozenset(["否", "无", "×", "n", "no", "false", "0", "f"])
 
 
 #: What an export puts a ``'`` before, so that spreadsheets do not run it as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def unescape(value):

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.access import in_scope
 from funds.choices import DonationKind, DonorKind
 from funds.models import Campaign, Donation, Donor
 from funds.services import RECEIPT_NO_MAX_LENGTH, REVERSAL_SUFFIX, SERVER_RECEIPT_NO
@@ -621,7 +622,7 @@ class DonationImporter(Importer):
 
     def _compare(self, row: Row, branch: BranchRef, old: dict) -> None:
         """An existing receipt number: unchanged if identical, else an error (reversal)."""
-        if not self.user.in_scope(old["region_code"]):
+        if not in_scope(self.user, old["region_code"]):
             self.fail(
                 row,
                 "receipt_no",

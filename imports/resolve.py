@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core.access import in_scope
 from members.models import VolunteerTeam
 from orgs.models import Branch, Region
 
@@ -71,14 +72,14 @@ class Regions:
             region = self.by_code.get(cell)
             if region is None:
                 return Problem("region", _("Unknown region code %(code)s.") % {"code": cell})
-            if not self.user.in_scope(region.code):
+            if not in_scope(self.user, region.code):
                 return Problem("region", outside_scope(f"{region.name}（{region.code}）"))
             return region
         return self._by_name(cell)
 
     def _by_name(self, name: str) -> RegionRef | Problem:
         candidates = self.by_name.get(name, [])
-        mine = [region for region in candidates if self.user.in_scope(region.code)]
+        mine = [region for region in candidates if in_scope(self.user, region.code)]
         if not candidates:
             return Problem("region", _("Unknown region “%(name)s”.") % {"name": name})
         if not mine:

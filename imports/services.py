@@ -6,7 +6,6 @@ writes them: what was shown in the dry run may have changed in the meantime.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from datetime import timedelta
 
@@ -16,18 +15,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.access import VIEW_ONLY, Action, require, scope_of
+from core.context import write_context
 from imports import engine
 from imports.models import ImportJob, ImportStatus
 from imports.readers import FileError
 from imports.specs import SPECS
-
-try:
-    from history.context import write_context
-except ImportError:  # the history app is optional for the importer
-
-    def write_context(**kwargs):
-        return contextlib.nullcontext()
-
 
 logger = logging.getLogger(__name__)
 #: Errors kept with a job (the count is kept in full).
@@ -37,8 +30,7 @@ STALE_AFTER = timedelta(minutes=15)
 
 
 def _require_importer(user) -> None:
-    if not (user.is_active and user.can_write):
-        raise PermissionDenied(_("Your role can only view records."))
+    require(user, Action.IMPORT, message=VIEW_ONLY)
 
 
 def import_check(*, user, kind: str, file_name: str, data: bytes, progress=None) -> ImportJob:
@@ -46,7 +38,7 @@ def import_check(*, user, kind: str, file_name: str, data: bytes, progress=None)
     _require_importer(user)
     job = ImportJob(
         user=user,
-        region_id=None if user.is_superuser else user.region_id,
+        region_id=scope_of(user) or None,
         kind=kind,
         file_name=file_name[:255],
         file_size=len(data),

@@ -20,7 +20,7 @@ CR, e.g. ``'-1000.00``) as the value after the ``'``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -415,9 +415,3 @@ def spec_for(model: type[models.Model] | models.Model) -> Spec | None:
     """The import spec of ``model`` (a class or an instance), or None if it has none."""
     model = model if isinstance(model, type) else type(model)
     return next((spec for spec in SPECS.values() if spec.model is model), None)
-
-
-def export_table(spec: Spec, queryset: models.QuerySet) -> Iterable[list[str]]:
-    """The header row, then ``spec.export_rows(queryset)``."""
-    yield spec.export_header()
-    yield from spec.export_rows(queryset)

@@ -15,13 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from core.access import Action, can
 from imports import services
 from imports.forms import SizeLimitUploadHandler, UploadForm, size_limit_message
 from imports.models import ImportJob
 from imports.progress import Progress, progress_of
 from imports.specs import SPECS
 from imports.workbook import column_help, template_csv, template_xlsx
-from portal.scoping import WRITE_ROLES, role_allows
 
 ERRORS_PER_PAGE = 100
 
@@ -32,7 +32,7 @@ def importer_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not role_allows(request.user, WRITE_ROLES):
+        if not can(request.user, Action.IMPORT):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

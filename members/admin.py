@@ -5,6 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.access import Action, can
+from core.admin import (
+    ReadOnlyTabularInline,
+    ScopedAdmin,
+    ScopedTabularInline,
+    masked_column,
+    year_filter,
+)
 from members.models import (
     Member,
     MembershipEvent,
@@ -29,16 +37,8 @@ from members.services import (
     team_create,
     volunteer_register,
 )
+from orgs.admin import RegionFilter
 from orgs.validators import mask_id_number, mask_phone
-from portal.scoping import (
-    ReadOnlyTabularInline,
-    RegionFilter,
-    ScopedAdmin,
-    ScopedTabularInline,
-    masked_column,
-    role_allows,
-    year_filter,
-)
 
 UNIFICATION_FIELDS = [
     "unified_name",
@@ -217,7 +217,7 @@ class ServiceRecordAdmin(ScopedAdmin):
     actions = ["approve", "decline"]
 
     def has_review_permission(self, request):
-        return role_allows(request.user, self.write_roles)
+        return can(request.user, Action.APPROVE, self.model)
 
     @admin.action(description=_("Approve the selected service hours"), permissions=["review"])
     def approve(self, request, queryset):

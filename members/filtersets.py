@@ -2,8 +2,7 @@
 
 from django_filters import BooleanFilter, DateFilter
 
-from members.models import Member, Position, ServiceRecord, Volunteer, VolunteerTeam
-from portal.api.filters import (
+from core.api.filters import (
     IdFilter,
     OrderingFilter,
     PortalFilterSet,
@@ -11,6 +10,7 @@ from portal.api.filters import (
     SearchFilter,
     YearFilter,
 )
+from members.models import Member, Position, ServiceRecord, Volunteer, VolunteerTeam
 
 
 class MemberFilterSet(PortalFilterSet):

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import RegionScopedQuerySet
 from members.choices import (
     SINGLE_HOLDER_ROLES,
     Gender,
@@ -21,7 +22,6 @@ from members.choices import (
 )
 from orgs.db import RegionCodeField, TimeStampedModel, copy_region_code_trigger, not_in_future
 from orgs.models import Branch
-from orgs.querysets import RegionScopedQuerySet
 from orgs.validators import validate_id_number, validate_phone
 
 

@@ -10,12 +10,13 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.access import check_write_scope, require_writer
 from members.choices import (
     MemberKind,
     MembershipEventKind,
@@ -33,14 +34,13 @@ from members.models import (
 from orgs.choices import BranchStatus
 from orgs.models import Branch
 from orgs.services import (
-    check_write_scope,
     reject_unknown_fields,
     restore_on_error,
     validate_model,
 )
 
 if TYPE_CHECKING:
-    from portal.models import User
+    from django.contrib.auth.models import AbstractUser as User
 
 #: The "six unifications" (六统一) flags ``team_create`` takes.
 UNIFICATIONS = frozenset(
@@ -276,8 +276,7 @@ def service_record_submit(
 
 def _review(records: QuerySet[ServiceRecord], *, user: User, status: str) -> int:
     """Decide the pending records among ``records`` that ``user`` may see, in one UPDATE."""
-    if not (user.is_active and user.can_write):
-        raise PermissionDenied(_("Your role can only view records."))
+    require_writer(user)
     now = timezone.now()
     # One UPDATE is atomic on its own; a record decided meanwhile is no longer pending.
     return (

@@ -4,22 +4,58 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from orgs.models import Assessment, Branch, Region, Standard, StandardItem
-from orgs.selectors import branch_list, standard_list
-from orgs.services import assessment_record, branch_register
-from portal.scoping import (
+from core.access import in_scope, scope_of
+from core.admin import (
     ReadOnlyTabularInline,
-    RegionFilter,
     ScopedAdmin,
     ScopedTabularInline,
     year_filter,
 )
+from orgs.choices import CODE_LENGTH
+from orgs.models import Assessment, Branch, Region, Standard, StandardItem
+from orgs.selectors import branch_list, standard_list
+from orgs.services import assessment_record, branch_register
+
+
+class RegionFilter(admin.SimpleListFilter):
+    """Drill down the region tree from the user's region: its children, then theirs.
+
+    Offers the regions between the user's region and the chosen one (to go back up) and
+    the chosen region's children: one query, however big the tree.
+    """
+
+    title = _("Region")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        root = scope_of(request.user) or ""
+        chosen = self.value() if self._allowed(request.user, self.value()) else root
+        path = [chosen[:n] for n in CODE_LENGTH.values() if len(root) < n <= len(chosen)]
+        children = Q(parent_id=chosen) if chosen else Q(parent__isnull=True)
+        regions = Region.objects.filter(children | Q(code__in=path)).order_by("code")
+        return [(region.code, self._label(region, root)) for region in regions]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.within(self.value())
+        return queryset
+
+    @staticmethod
+    def _allowed(user, code: str | None) -> bool:
+        return bool(code) and code.isdigit() and in_scope(user, code)
+
+    @staticmethod
+    def _label(region: Region, root: str) -> str:
+        """The name, indented by its depth below the user's region (ideographic spaces)."""
+        depth = sum(1 for n in CODE_LENGTH.values() if len(root) < n < len(region.code))
+        return "\u3000" * depth + region.name
 
 
 def met_text(met: int | None, total: int | None) -> str:
@@ -38,7 +74,7 @@ class RegionAdmin(ScopedAdmin):
     search_help_text = _("A code prefix (e.g. 3608) or part of a name (e.g. 天玉).")
     autocomplete_fields = ["parent"]
     # The tree is loaded from the published division codes; only operators correct it.
-    write_roles = ()
+    reference_data = True
     deletable = False
 
     def get_readonly_fields(self, request, obj=None):
@@ -123,8 +159,7 @@ class StandardItemInline(ScopedTabularInline):
     model = StandardItem
     fields = ["number", "title", "description"]
     scoped = False
-    write_roles = ()
-    delete_roles = ()
+    reference_data = True
 
 
 @admin.register(Standard)
@@ -137,8 +172,8 @@ class StandardAdmin(ScopedAdmin):
     inlines = [StandardItemInline]
     # Those that apply to the user's region: national ones, those above it and within it.
     selector = staticmethod(standard_list)
-    write_roles = ()
-    delete_roles = ()
+    reference_data = True
+    shows_regions_above = True
 
 
 class StandardItemsField(forms.ModelMultipleChoiceField):

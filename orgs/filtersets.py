@@ -2,8 +2,7 @@
 
 from django_filters import DateFilter
 
-from orgs.models import Assessment, Branch, Region, Standard
-from portal.api.filters import (
+from core.api.filters import (
     IdFilter,
     OrderingFilter,
     PortalFilterSet,
@@ -12,6 +11,7 @@ from portal.api.filters import (
     SearchFilter,
     YearFilter,
 )
+from orgs.models import Assessment, Branch, Region, Standard
 
 
 class RegionFilterSet(PortalFilterSet):

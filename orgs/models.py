@@ -1,12 +1,13 @@
 """Regions (the statistical division tree) and the branches registered at them."""
 
 import pgtrigger
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.lookups import Regex
 from django.utils.translation import gettext_lazy as _
 
+from core.models import RegionScopedQuerySet, region_code_validator
+from core.regions import ancestor_codes
 from orgs.choices import (
     CODE_LENGTH,
     TERRITORIAL_KINDS,
@@ -17,14 +18,7 @@ from orgs.choices import (
     RegionLevel,
 )
 from orgs.db import TimeStampedModel, not_in_future
-from orgs.querysets import RegionScopedQuerySet
 from orgs.validators import validate_phone
-
-region_code_validator = RegexValidator(
-    r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$",
-    _("A region code has 2, 4, 6, 9 or 12 digits."),
-    code="invalid_region_code",
-)
 
 
 class RegionQuerySet(RegionScopedQuerySet):
@@ -103,7 +97,7 @@ class Region(TimeStampedModel):
     @property
     def ancestor_codes(self) -> list[str]:
         """Codes of the region's ancestors, from the province down (no query)."""
-        return [self.code[:n] for n in (2, 4, 6, 9) if n < len(self.code)]
+        return ancestor_codes(self.code)
 
 
 class BranchQuerySet(RegionScopedQuerySet):
@@ -210,6 +204,10 @@ class Branch(TimeStampedModel):
         return self.kind in TERRITORIAL_KINDS
 
 
+class StandardQuerySet(RegionScopedQuerySet):
+    region_path = "region__code"
+
+
 class Standard(TimeStampedModel):
     """A standard branches are assessed against, e.g. the "six haves" (六有)."""
 
@@ -225,6 +223,8 @@ class Standard(TimeStampedModel):
         help_text=_("Leave empty to apply everywhere."),
     )
     is_default = models.BooleanField(_("Default standard"), default=False)
+
+    objects = StandardQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Standard")

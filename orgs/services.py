@@ -1,6 +1,6 @@
 """Writes of the orgs app: registering, changing, moving and dissolving branches; assessments.
 
-The helpers ``check_write_scope``, ``validate_model``, ``restore_on_error`` and
+The helpers ``validate_model``, ``restore_on_error`` and
 ``reject_unknown_fields`` are shared by the other apps' services.
 """
 
@@ -11,16 +11,17 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from core.access import check_write_scope
 from orgs.choices import BranchStatus
 from orgs.models import Assessment, Branch, Region, Standard, StandardItem
 from orgs.validators import validate_phone
 
 if TYPE_CHECKING:
-    from portal.models import User
+    from django.contrib.auth.models import AbstractUser as User
 
 #: Fields ``branch_register`` takes beyond its named arguments.
 BRANCH_DETAILS = frozenset(
@@ -47,19 +48,6 @@ CONSTRAINT_FIELDS = {
     "orgs_branch_not_own_parent": "parent",
     "orgs_assessment_met_within_total": "items_met",
 }
-
-
-def check_write_scope(*, user: User | None, code: str, field: str) -> None:
-    """Let ``user`` write a record at region ``code``: viewers are denied, outsiders refused.
-
-    ``user=None`` is the system itself (imports, demo data, tests), which may write anywhere.
-    """
-    if user is None:
-        return
-    if not (user.is_active and user.can_write):
-        raise PermissionDenied(_("Your role can only view records."))
-    if not user.in_scope(code):
-        raise ValidationError({field: _("This lies outside your region.")})
 
 
 def validate_model(instance: models.Model, *, fields: Mapping[str, str] | None = None) -> None:
@@ -124,8 +112,8 @@ def _check_parent(branch: Branch, user: User | None) -> None:
     parent = branch.parent
     if parent is None:
         return
-    if user is not None and not user.in_scope(parent.region_id):
-        raise ValidationError({"parent": _("This lies outside your region.")})
+    if user is not None:
+        check_write_scope(user=user, code=parent.region_id, field="parent")
     if branch.pk is not None and branch.pk in _ancestor_ids(parent):
         raise ValidationError(
             {"parent": _("The parent branch cannot be this branch or one of its sub-branches.")}

@@ -6,12 +6,14 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.access import grantable_roles, sees_country, visible_accounts
+from core.admin import ScopedAdmin
+from core.models import RegionScopedQuerySet
 from members.admin import PositionInline, VolunteerTeamInline
 from orgs import admin as orgs_admin
+from orgs.admin import RegionFilter
 from orgs.models import Branch
-from orgs.querysets import RegionScopedQuerySet
-from portal.models import User, UserRole
-from portal.scoping import RegionFilter, ScopedAdmin, grantable_roles
+from portal.models import User
 
 admin.site.site_header = _("Grassroots organization portal")
 admin.site.site_title = _("Grassroots organization portal")
@@ -37,8 +39,6 @@ class UserQuerySet(RegionScopedQuerySet):
 class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     """Accounts: superusers see all; a role admin manages the accounts of their subtree."""
 
-    view_roles = write_roles = (UserRole.ADMIN,)
-    delete_roles = ()
     list_display = [
         "username",
         "full_name",
@@ -92,18 +92,16 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
 
     def get_queryset(self, request):
         """Accounts in the user's subtree; superuser accounts only for superusers."""
-        users = UserQuerySet(self.model).visible_to(request.user).select_related("region")
-        if not request.user.is_superuser:
-            users = users.filter(is_superuser=False)
+        users = visible_accounts(request.user, UserQuerySet(self.model).select_related("region"))
         return users.order_by(*self.get_ordering(request))
 
     def get_fieldsets(self, request, obj=None):
-        if obj is not None and request.user.is_superuser:
+        if obj is not None and sees_country(request.user):
             return self.superuser_fieldsets
         return super().get_fieldsets(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "region" and not request.user.is_superuser:
+        if db_field.name == "region" and not sees_country(request.user):
             # Only superusers work without a region (the whole country).
             kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -5,13 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.access import UserRole
 from orgs.models import Region
-
-
-class UserRole(models.TextChoices):
-    VIEWER = "viewer", _("Viewer")
-    STAFF = "staff", _("Staff")
-    ADMIN = "admin", _("Administrator")
 
 
 class User(AbstractUser):
@@ -43,12 +38,3 @@ class User(AbstractUser):
                 violation_error_message=_("Every user except superusers needs a region."),
             ),
         ]
-
-    @property
-    def can_write(self) -> bool:
-        """Staff and admins change records; viewers only read."""
-        return self.is_superuser or self.role in (UserRole.STAFF, UserRole.ADMIN)
-
-    def in_scope(self, code: str) -> bool:
-        """Whether the region ``code`` lies in this user's subtree (no query)."""
-        return self.is_superuser or bool(self.region_id and code.startswith(self.region_id))

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "core",
     "orgs",
     "members",
     "funds",
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "pghistory",
     "history",
     "imports",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -59,7 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "portal.routers.ReplicaReadsMiddleware",
+    "core.routers.ReplicaReadsMiddleware",
     # A database failure in an API request answers 503 in JSON (portal.failsafe).
     "portal.failsafe.DatabaseErrorMiddleware",
     # Last: turns axes' lockout flag into the 429 answer (portal.lockout).
@@ -105,7 +107,10 @@ DATABASES["default"]["OPTIONS"]["options"] = (
     DATABASES["default"]["OPTIONS"].get("options", "") + " -c pgtrigger.ignore={}"
 ).strip()
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
-DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_portal")}
+# The test database is named after the database: two checkouts on one server do not share it.
+DATABASES["default"]["TEST"] = {
+    "NAME": env.str("TEST_DATABASE_NAME", default=f"test_{DATABASES['default']['NAME']}")
+}
 # A streaming replica for the dashboards' and the rollup API's reads (docs/SCALING.md, 3).
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
 REPLICA_DATABASE = "replica" if DATABASE_REPLICA_URL else None
@@ -116,10 +121,10 @@ if DATABASE_REPLICA_URL:
         "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
         "TEST": {"MIRROR": "default"},
     }
-DATABASE_ROUTERS = ["portal.routers.ReplicaRouter"]
+DATABASE_ROUTERS = ["core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # History events carry their context (source, user, address, URL) as JSON on each row.
-PGHISTORY_JSON_ENCODER = "history.context.ContextEncoder"
+PGHISTORY_JSON_ENCODER = "core.context.ContextEncoder"
 
 AUTH_USER_MODEL = "portal.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -169,9 +174,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["portal.api.access.RolePermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "portal.api.access.PortalPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.permissions.PortalPagination",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -181,8 +186,8 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON, "user": API_THROTTLE_USER},
-    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
-    "EXCEPTION_HANDLER": "portal.api.base.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "core.api.base.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -217,7 +222,7 @@ SPECTACULAR_SETTINGS = {
         "DonationKindEnum": "funds.choices.DonationKind",
         "DonationChannelEnum": "funds.choices.DonationChannel",
         "DonationStatusEnum": "funds.choices.DonationStatus",
-        "UserRoleEnum": "portal.models.UserRole",
+        "UserRoleEnum": "core.access.UserRole",
     },
 }
 
@@ -271,7 +276,7 @@ AXES_HTTP_RESPONSE_CODE = 429
 # append to X-Forwarded-For, so the lockout and the history count the client's address
 # (portal.lockout.client_address), not the proxy's.
 PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "portal.lockout.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.context.client_address"
 
 # Cache: Redis when REDIS_URL is set (shared by all workers: throttles, lockouts, import
 # progress), else this process's memory (development, tests).

@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.access import sees_country
 from orgs.selectors import branch_get, region_search
-from portal import dashboard
 from portal.forms import GapLevelForm, RegionSearchForm, YearForm
-from portal.rollups import coverage_gaps
+from reports import dashboard
+from reports.rollups import coverage_gaps
 
 #: Uncovered units per page of the gap list.
 GAPS_PER_PAGE = 100
@@ -21,7 +22,7 @@ GAPS_PER_PAGE = 100
 @login_required
 def home(request):
     """The dashboard of the user's own region; the whole country for superusers."""
-    region = None if request.user.is_superuser else request.user.region
+    region = None if sees_country(request.user) else request.user.region
     return _dashboard(request, region=region)
 
 
@@ -51,7 +52,7 @@ def region_gaps(request, code: str):
 @login_required
 def country_gaps(request):
     """The uncovered units of the whole country: superusers only (404 for everyone else)."""
-    if not request.user.is_superuser:
+    if not sees_country(request.user):
         raise Http404
     return _gaps(request, region=None)
 

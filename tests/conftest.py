@@ -10,8 +10,9 @@ from pytest_django.fixtures import validate_django_db
 from pytest_django.plugin import pytest_collection_modifyitems as order_like_django
 from rest_framework.test import APIClient
 
+from core.access import UserRole
 from orgs.models import Region
-from portal.models import User, UserRole
+from portal.models import User
 
 TIANYU = "360803100"  # 天玉镇, a town of 青原区
 QINGYUAN = "360803"  # 青原区, a county of 吉安市

@@ -3,12 +3,12 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.base import PortalModelSerializer, ScopedPrimaryKeyRelatedField
+from core.api.personal_data import LogsPersonalDataViews
 from funds.choices import DonationStatus
 from funds.models import Campaign, Donation, Donor
 from funds.selectors import campaign_list
-from history.api import LogsPersonalDataViews
 from orgs.validators import mask_id_number, mask_phone
-from portal.api.base import PortalModelSerializer, ScopedPrimaryKeyRelatedField
 
 
 class DonorSerializer(LogsPersonalDataViews, PortalModelSerializer):

@@ -8,6 +8,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.base import APPEND_ONLY, ScopedViewSet
 from funds.api import serializers as s
 from funds.choices import DonationStatus
 from funds.filtersets import CampaignFilterSet, DonationFilterSet, DonorFilterSet
@@ -20,7 +21,6 @@ from funds.services import (
     donation_reverse,
     donor_create,
 )
-from portal.api.base import APPEND_ONLY, ScopedViewSet
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
@@ -51,9 +51,7 @@ class CampaignViewSet(ScopedViewSet):
     update_serializer_class = s.CampaignUpdateSerializer
     filterset_class = CampaignFilterSet
     create_service = campaign_create
-
-    def region_of(self, campaign: Campaign) -> str:
-        return campaign.region_id
+    shows_regions_above = True
 
 
 class DonationViewSet(ScopedViewSet):

@@ -3,10 +3,10 @@
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from history.api import LogsPersonalDataViews
+from core.api.base import PortalModelSerializer, request_user
+from core.api.personal_data import LogsPersonalDataViews
 from members.models import Member, Position, ServiceRecord, Volunteer, VolunteerTeam
 from orgs.validators import mask_id_number, mask_phone
-from portal.api.base import PortalModelSerializer, request_user
 
 PERSONAL_DATA = {"phone": mask_phone, "id_number": mask_id_number}
 REGION = serializers.CharField(

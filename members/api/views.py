@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.base import APPEND_ONLY, NO_DELETE, ScopedViewSet
 from members.api import serializers as s
 from members.filtersets import (
     MemberFilterSet,
@@ -33,7 +34,6 @@ from members.services import (
     team_create,
     volunteer_register,
 )
-from portal.api.base import APPEND_ONLY, NO_DELETE, ScopedViewSet
 
 
 class MemberViewSet(ScopedViewSet):

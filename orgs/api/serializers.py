@@ -4,10 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.base import PortalModelSerializer, ScopedPrimaryKeyRelatedField
 from orgs.choices import RegionKind
 from orgs.models import Assessment, Branch, Region, Standard, StandardItem
 from orgs.selectors import standard_list
-from portal.api.base import PortalModelSerializer, ScopedPrimaryKeyRelatedField
 
 
 class RegionSerializer(serializers.ModelSerializer):

@@ -5,6 +5,7 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 
+from core.api.base import NO_DELETE, NO_UPDATE, READ_ONLY, ScopedViewSet, record_update
 from orgs.api.serializers import (
     AssessmentSerializer,
     BranchDissolveSerializer,
@@ -30,8 +31,6 @@ from orgs.services import (
     check_write_scope,
     validate_model,
 )
-from portal.api.base import NO_DELETE, NO_UPDATE, READ_ONLY, ScopedViewSet, record_update
-from portal.models import UserRole
 
 #: The field each standard constraint is about, so that its message shows beside that field.
 STANDARD_CONSTRAINT_FIELDS = {
@@ -109,15 +108,12 @@ class StandardViewSet(ScopedViewSet):
     serializer_class = StandardSerializer
     update_serializer_class = StandardUpdateSerializer
     filterset_class = StandardFilterSet
-    write_roles = (UserRole.ADMIN,)
     create_service = standard_create
+    shows_regions_above = True
 
     def get_queryset(self):
         # Items by one prefetch query, whatever the page size.
         return standard_list(user=self.request.user).prefetch_related("items")
-
-    def region_of(self, standard: Standard) -> str | None:
-        return standard.region_id
 
     def update_record(self, instance, fields):
         if "region" in fields:

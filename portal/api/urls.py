@@ -3,15 +3,17 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from portal.api import exports, views
+from portal.api import views
+from reports.api import exports
+from reports.api import views as rollups
 
 app_name = "api"
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("me/", views.MeView.as_view(), name="me"),
-    path("rollup/", views.CountryRollupView.as_view(), name="rollup"),
-    path("regions/<str:code>/rollup/", views.RegionRollupView.as_view(), name="region-rollup"),
+    path("rollup/", rollups.CountryRollupView.as_view(), name="rollup"),
+    path("regions/<str:code>/rollup/", rollups.RegionRollupView.as_view(), name="region-rollup"),
     path(
         "regions/<str:code>/rollup.csv", exports.RollupCsvView.as_view(), name="region-rollup-csv"
     ),
@@ -22,7 +24,7 @@ v1 = [
     ),
     path(
         "regions/<str:code>/coverage-gaps/",
-        views.CoverageGapsView.as_view(),
+        rollups.CoverageGapsView.as_view(),
         name="region-coverage-gaps",
     ),
     path("", include("orgs.api.urls")),

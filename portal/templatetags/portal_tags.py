@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 from django.urls import reverse
 
+from core.access import Action, can, in_scope, sees_country
 from orgs.choices import RegionLevel
 
 register = template.Library()
@@ -82,9 +83,21 @@ def dashboard_url(code: str | None, year: int | None = None) -> str:
 
 
 @register.filter
+def may(user, action: str) -> bool:
+    """Whether the access module lets ``user`` do ``action`` (``{% if user|may:"import" %}``)."""
+    return can(user, Action(action))
+
+
+@register.filter
+def sees_whole_country(user) -> bool:
+    """Whether the user's scope is the whole country."""
+    return sees_country(user)
+
+
+@register.filter
 def can_open(user, code: str) -> bool:
     """Whether the region ``code`` lies in the user's scope (no query)."""
-    return bool(code) and user.in_scope(code)
+    return bool(code) and in_scope(user, code)
 
 
 @register.simple_tag

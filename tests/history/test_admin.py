@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from core.context import write_context
 from history.audit import record_personal_data_view
-from history.context import write_context
 from history.models import PersonalDataView
 from members.models import Member
 from tests.conftest import make_user

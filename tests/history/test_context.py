@@ -5,7 +5,7 @@ import json
 import pytest
 from django.test import override_settings
 
-from history.context import client_address, context_metadata
+from core.context import client_address, context_metadata
 from history.middleware import source_of
 
 
@@ -31,7 +31,7 @@ def test_behind_a_proxy_the_address_is_the_one_it_appended(rf):
 def test_an_anonymous_request_has_no_user(rf):
     from django.contrib.auth.models import AnonymousUser
 
-    from history.context import ContextEncoder
+    from core.context import ContextEncoder
 
     request = rf.get("/regions/")
     request.user = AnonymousUser()

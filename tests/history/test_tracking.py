@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from core.context import write_context
 from funds.models import Donation, Donor
-from history.context import write_context
 from history.models import DonationEvent, MemberEvent, UserEvent
 from members.models import Member
 from members.services import member_join

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from portal.models import User, UserRole
+from core.access import UserRole
+from portal.models import User
 from tests.conftest import JIAN, JIZHOU, QINGYUAN, TIANYU
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from portal.models import User, UserRole
+from core.access import UserRole
+from portal.models import User
 from tests.conftest import JIAN, JIZHOU, QINGYUAN, TIANYU, make_user
 
 #: Every model of the admin and the roles that see its list (superusers see them all).

@@ -14,11 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.access import UserRole
+from core.exports import ExportableAdmin, import_spec
 from funds.services import donation_reverse
 from orgs.choices import BranchKind
 from orgs.models import Assessment, Standard
-from portal.exports import ExportableAdmin, import_spec
-from portal.models import UserRole
 from tests.conftest import JIAN, JIZHOU, QINGYUAN, TIANYU, make_user
 from tests.factories import (
     BranchFactory,
@@ -447,7 +447,7 @@ def test_export_memory_stays_flat_when_rows_double(county_staff, client, monkeyp
 def test_more_rows_than_a_sheet_holds_are_refused(county_staff, client, monkeypatch):
     from members.models import Position
 
-    monkeypatch.setattr("portal.exports.XLSX_MAX_ROWS", 2)
+    monkeypatch.setattr("core.exports.XLSX_MAX_ROWS", 2)
     for number in range(2):
         PositionFactory(branch=branch(TIANYU), holder_name=f"理事{number}")
     client.force_login(county_staff)

@@ -16,10 +16,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
 
+from core.access import UserRole
 from funds.models import Donation
 from orgs.models import Branch, Region
 from orgs.services import assessment_record
-from portal.models import User, UserRole
+from portal.models import User
 from tests.conftest import JIZHOU, QINGYUAN, load_region_tree, make_user
 from tests.factories import (
     BranchFactory,

@@ -12,8 +12,8 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from orgs.models import Region
-from portal.api.exports import header
-from portal.rollups import coverage_gaps, region_rollup, rollup_rows
+from reports.api.exports import header
+from reports.rollups import coverage_gaps, region_rollup, rollup_rows
 from tests.conftest import JIAN, JIZHOU, QINGYUAN, TIANYU
 from tests.factories import BranchFactory, DonationFactory, MemberFactory
 

@@ -35,7 +35,7 @@ from members.models import Member, ServiceRecord, Volunteer
 from orgs.choices import CODE_LENGTH, BranchKind, BranchStatus, RegionKind, RegionLevel
 from orgs.models import Assessment, Branch, Region, Standard
 from orgs.summaries import TownshipSummary
-from portal.rollups import coverage_gaps, region_rollup, rollup_rows
+from reports.rollups import coverage_gaps, region_rollup, rollup_rows
 from tests.conftest import JIAN, JIANGXI, JIZHOU, QINGYUAN, TIANYU
 from tests.factories import (
     BranchFactory,

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from core.routers import ReplicaRouter
 from funds.models import Donation
 from orgs.models import Region
-from portal.routers import ReplicaRouter
 from tests.conftest import JIAN, QINGYUAN, TIANYU
 from tests.factories import BranchFactory, DonationFactory
 

@@ -14,6 +14,7 @@ from django.db.models import Count, F, Sum
 from django.db.models.functions import Coalesce, Left
 from django.utils import translation
 
+from core.access import UserRole
 from funds.choices import CampaignKind, DonationKind
 from funds.models import Campaign, Donation, Donor
 from members.choices import PositionRole, ServiceRecordStatus, ServiceType
@@ -36,7 +37,7 @@ from orgs.choices import (
 from orgs.models import Assessment, Branch, Region
 from orgs.validators import validate_id_number, validate_phone
 from portal import demo
-from portal.models import User, UserRole
+from portal.models import User
 from tests.conftest import JIAN, JIANGXI, QINGYUAN, TIANYU
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from members.choices import PositionRole, ServiceRecordStatus
 from orgs.choices import BranchKind, RegionKind, RegionLevel
 from orgs.models import Branch, Region
 from orgs.services import assessment_record
-from portal.rollups import coverage_gaps, region_rollup
+from reports.rollups import coverage_gaps, region_rollup
 from tests.conftest import JIAN, JIZHOU, QINGYUAN, TIANYU
 from tests.factories import (
     BranchFactory,

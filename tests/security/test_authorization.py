@@ -20,11 +20,11 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
+from core.access import Action, can
+from core.api.filters import IdFilter, RegionCodeFilter, RegionFilter, SearchFilter
 from funds.models import Campaign, Donation, Donor
 from members.models import Member, Volunteer, VolunteerTeam
 from orgs.models import Branch, Region, Standard, StandardItem
-from portal.api.filters import IdFilter, RegionCodeFilter, RegionFilter, SearchFilter
-from portal.scoping import role_allows
 from tests.security.world import OWN, build_world, fingerprint
 
 pytestmark = pytest.mark.django_db
@@ -290,9 +290,7 @@ def attack_api_create(m: Matrix, world, name, viewset, payload):
     serializer = viewset.serializer_class()
     model = viewset.queryset.model
     control = m.api.post(url, payload)
-    if role_allows(
-        m.user, viewset.write_roles
-    ):  # the payload is valid: refusals below are for the foreign key
+    if can(m.user, Action.ADD, model):  # the payload is valid: refusals below are for the FK
         assert control.status_code == 201, (name, control.json())
     for field_name, field_ in serializer.fields.items():
         if field_.read_only:

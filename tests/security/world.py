@@ -14,10 +14,11 @@ from django.apps import apps
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
+from core.access import UserRole
 from funds.models import Campaign, Donation, Donor
 from members.models import Member, Position, ServiceRecord, Volunteer, VolunteerTeam
 from orgs.models import Assessment, Branch, Region, Standard, StandardItem
-from portal.models import User, UserRole
+from portal.models import User
 from tests.factories import (
     BranchFactory,
     CampaignFactory,

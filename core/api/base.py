@@ -19,9 +19,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from portal.api.access import DELETE_ROLES, PortalPagination, RolePermission
-from portal.personal_data import can_view_personal_data
-from portal.scoping import WRITE_ROLES
+from core.access import AccessDenied, Action, can
+from core.api.permissions import PortalPagination, RolePermission
 
 __all__ = ["PortalPagination", "RolePermission"]
 
@@ -90,7 +89,7 @@ class PortalModelSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         user = request_user(self.context)
-        if self.masked_fields and not can_view_personal_data(user):
+        if self.masked_fields and not can(user, Action.VIEW_PERSONAL_DATA):
             for name, mask in self.masked_fields.items():
                 if data.get(name):
                     data[name] = mask(data[name])
@@ -120,14 +119,15 @@ class ScopedViewSet(
     Declare ``queryset`` (a region-scoped queryset) or ``selector`` (``selector(user=...)``
     returning an already scoped queryset), ``serializer_class``, ``filterset_class``,
     ``create_service`` (called with the validated data and ``user``), an
-    ``update_serializer_class`` when fewer fields may change than be set, ``region_of(obj)``
-    when the list shows records above the user's region, and ``http_method_names`` to
-    refuse methods (405).
+    ``update_serializer_class`` when fewer fields may change than be set,
+    ``shows_regions_above`` when the list shows records above the user's region (those are
+    read-only), ``access_actions`` naming the ``core.access.Action`` of each own action that
+    is not a plain change, and ``http_method_names`` to refuse methods (405).
     """
 
     permission_classes = [RolePermission]
-    write_roles = WRITE_ROLES
-    delete_roles = DELETE_ROLES
+    shows_regions_above = False
+    access_actions: dict[str, Action] = {}
     selector: Callable | None = None
     create_service: Callable | None = None
     update_serializer_class: type[serializers.Serializer] | None = None
@@ -155,8 +155,15 @@ class ScopedViewSet(
         return super().filter_queryset(queryset)
 
     def reload(self, instance: models.Model) -> models.Model:
-        """The record as the list shows it (scoped, annotated): one query."""
-        return self.get_queryset().get(pk=instance.pk)
+        """The record as the list shows it (scoped, annotated): one query.
+
+        A write that would leave the record outside the user's region is refused (the
+        caller's transaction rolls it back).
+        """
+        try:
+            return self.get_queryset().get(pk=instance.pk)
+        except instance.DoesNotExist:
+            raise AccessDenied(_("The record would lie outside your region.")) from None
 
     def perform_create(self, serializer):
         with transaction.atomic():

@@ -15,12 +15,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from core.exports import XLSX, csv_chunks, xlsx_write
+from core.exports import safe_cell as cell
 from orgs.choices import RegionLevel
-from portal.api.serializers import RollupQuerySerializer
-from portal.api.views import REGION_CODE, query_parameters, scoped_region
-from portal.exports import FORMULA_STARTS, XLSX, csv_chunks, xlsx_write  # noqa: F401
-from portal.exports import safe_cell as cell
-from portal.rollups import rollup_rows
+from reports.api.serializers import RollupQuerySerializer
+from reports.api.views import REGION_CODE, query_parameters, scoped_region
+from reports.rollups import rollup_rows
 
 
 def column_labels() -> dict[str, str]:

@@ -43,9 +43,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from history.audit import record_personal_data_view
-from history.context import Source
-from portal.personal_data import can_view_personal_data
+from core.access import Action, can
+from core.audit import log_personal_data_shown
+from core.context import Source
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -158,13 +158,19 @@ def in_language(language: str | None, *iterables) -> Iterator:
 WRITERS = {"csv": ("csv", csv_response), "xlsx": ("xlsx", xlsx_response)}
 
 
+#: The import specification of each importable model, registered by the imports app: an
+#: export of those models writes the import template's columns (imports.apps).
+IMPORT_SPECS: dict[type[models.Model], object] = {}
+
+
+def register_import_specs(specs) -> None:
+    """Make exports of each spec's model write that spec's columns."""
+    IMPORT_SPECS.update({spec.model: spec for spec in specs})
+
+
 def import_spec(model):
-    """The import specification of ``model``, or None (also while imports are not installed)."""
-    try:
-        from imports.specs import spec_for
-    except ImportError:
-        return None
-    return spec_for(model)
+    """The import specification of ``model``, or None."""
+    return IMPORT_SPECS.get(model)
 
 
 class ExportableAdmin:
@@ -246,7 +252,7 @@ class ExportableAdmin:
 
     def get_export_table(self, request, queryset) -> tuple[list, Iterator[list]]:
         """The header and the rows: the import template's columns, else the list's."""
-        full = can_view_personal_data(request.user)
+        full = can(request.user, Action.VIEW_PERSONAL_DATA)
         spec = import_spec(self.model)
         if spec is None:
             columns = [self._export_column(name, full) for name in self._export_names(request)]
@@ -315,7 +321,7 @@ class ExportableAdmin:
 
     def _record(self, request, ids: list, fields: list[str]) -> None:
         if ids:
-            record_personal_data_view(
+            log_personal_data_shown(
                 user=request.user,
                 model=self.model,
                 object_ids=ids,

@@ -9,11 +9,25 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pghistory
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.lockout import client_address
+
+def client_address(request) -> str | None:
+    """The client's address: behind PROXY_COUNT proxies, the one the outermost proxy appended
+    to X-Forwarded-For (what the client wrote there itself is not trusted); else the peer.
+
+    Axes counts failed logins by it (AXES_CLIENT_IP_CALLABLE) and the history records it.
+    """
+    if request is None:
+        return None
+    proxies = settings.PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if proxies and len(forwarded) >= proxies and forwarded[-proxies]:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
 
 
 class Source(models.TextChoices):

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.access import in_scope
 from funds.choices import DonationKind
 from funds.models import Donation
 from funds.summaries import CountyDonationSummary, DonationMonthSummary, DonationSummary
@@ -29,7 +30,7 @@ from orgs.choices import CODE_LENGTH, BranchKind, RegionLevel
 from orgs.models import Branch, Region
 from orgs.selectors import branch_list
 from orgs.summaries import COUNTY_GRAIN
-from portal.rollups import ZERO_HOURS, one_snapshot, region_rollup, summary_alias
+from reports.rollups import ZERO_HOURS, one_snapshot, region_rollup, summary_alias
 
 ZERO = Decimal("0")
 #: How many donations the branch page lists.
@@ -78,7 +79,7 @@ def region_breadcrumbs(*, user, region: Region | None) -> list[dict]:
         return []
     ancestors = Region.objects.filter(code__in=region.ancestor_codes).order_by("code")
     return [
-        {"code": code, "name": name, "in_scope": user.in_scope(code)}
+        {"code": code, "name": name, "in_scope": in_scope(user, code)}
         for code, name in ancestors.values_list("code", "name")
     ]
 

@@ -8,9 +8,10 @@ from django_filters import rest_framework as drf_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from orgs.models import region_code_validator
+from core.models import region_code_validator
+from core.regions import REGION_CODE_PATTERN
 
-REGION_CODE_SCHEMA = {"type": "string", "pattern": r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$"}
+REGION_CODE_SCHEMA = {"type": "string", "pattern": REGION_CODE_PATTERN}
 
 #: Query parameters that are not filters: pagination and DRF's format override.
 PASSTHROUGH_PARAMETERS = frozenset({"page", "page_size", "format"})

@@ -2,9 +2,9 @@
 
 from rest_framework import serializers
 
-from history.audit import record_personal_data_view
-from history.context import Source
-from portal.personal_data import can_view_personal_data
+from core.access import Action, can
+from core.audit import log_personal_data_shown
+from core.context import Source
 
 
 class LogsPersonalDataViews:
@@ -18,10 +18,10 @@ class LogsPersonalDataViews:
         data = super().to_representation(instance)
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        if self.masked_fields and can_view_personal_data(user):
+        if self.masked_fields and can(user, Action.VIEW_PERSONAL_DATA):
             ids = self._shown_ids(instance)
             if ids:
-                record_personal_data_view(
+                log_personal_data_shown(
                     user=user,
                     model=self.Meta.model,
                     object_ids=ids,

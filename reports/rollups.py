@@ -37,6 +37,7 @@ from django.db import connections, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
+from core.routers import read_alias
 from funds.choices import DonationChannel
 from funds.summaries import (
     CampaignSummary,
@@ -66,7 +67,6 @@ from orgs.summaries import (
     Summary,
     TownshipSummary,
 )
-from portal.routers import read_alias
 
 #: The ``level`` of the whole country's rollup (``region=None``).
 COUNTRY = "country"

@@ -33,7 +33,7 @@ from orgs.summaries import (
     Summary,
     TownshipSummary,
 )
-from portal.rollups import one_snapshot
+from reports.rollups import one_snapshot
 
 #: Every summary, in the order one statement's triggers write them (a repair locks them so).
 SUMMARIES: list[type[Summary]] = [

@@ -9,7 +9,8 @@ selector, or the model's ``visible_to``), and the base classes do the rest once:
   add, change and delete, so accounts made with ``manage.py adduser`` work as they are;
 - additions go through the app's service, whose ValidationError shows on the form;
 - viewers see phone and ID numbers masked;
-- every list exports its rows as CSV and Excel (``portal.exports``).
+- every list exports its rows as CSV and Excel (``core.exports``);
+- each record's change history (installed by the history app).
 """
 
 from collections.abc import Callable
@@ -19,36 +20,34 @@ from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from history.admin import HistoryAdmin
-from orgs.choices import CODE_LENGTH
-from orgs.models import Region
-from portal.exports import ExportableAdmin
-from portal.models import UserRole
-from portal.personal_data import can_view_personal_data
+from core.access import Action, can, visible_to
+from core.audit import log_personal_data_shown
+from core.context import Source
+from core.exports import ExportableAdmin
 
-ALL_ROLES = (UserRole.VIEWER, UserRole.STAFF, UserRole.ADMIN)
-WRITE_ROLES = (UserRole.STAFF, UserRole.ADMIN)
-#: Roles from the lowest to the highest: a user may give others only roles up to their own.
-ROLE_RANK = {role: rank for rank, role in enumerate(ALL_ROLES)}
 #: Where a refused service write waits for the form to be shown again (see changeform_view).
 SERVICE_ERROR = "_admin_service_error"
+#: The history page of every scoped admin, installed by the history app (history.apps).
+_history_page: Callable | None = None
 
 
-def role_allows(user, roles) -> bool:
-    """Whether an active user's role is one of ``roles``; a superuser may do anything."""
-    return user.is_active and (user.is_superuser or user.role in roles)
+def set_history_page(view: Callable) -> None:
+    """Install the page listing a record's changes: ``view(model_admin, request, object_id)``."""
+    global _history_page
+    _history_page = view
 
 
-def grantable_roles(user) -> list[tuple[str, str]]:
-    """The role choices ``user`` may give: their own role and those below it."""
-    if user.is_superuser:
-        return list(UserRole.choices)
-    rank = ROLE_RANK.get(user.role, -1)
-    return [(role, label) for role, label in UserRole.choices if ROLE_RANK[role] <= rank]
+def personal_columns(model_admin) -> dict[str, tuple[str, object]]:
+    """``{masked column name: (field, mask)}`` of an admin's ``masked_column`` columns."""
+    columns = {}
+    for name in dir(type(model_admin)):
+        column = getattr(type(model_admin), name, None)
+        if name.startswith("masked_") and hasattr(column, "personal_field"):
+            columns[name] = (column.personal_field, column.mask)
+    return columns
 
 
 def choices_for(admin_site, model, request) -> models.QuerySet:
@@ -60,7 +59,7 @@ def choices_for(admin_site, model, request) -> models.QuerySet:
     try:
         return admin_site.get_model_admin(model).get_queryset(request)
     except NotRegistered:
-        return model._default_manager.visible_to(request.user)
+        return visible_to(request.user, model._default_manager.all())
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -93,40 +92,6 @@ def masked_column(field: str, mask: Callable[[str], str], description) -> Callab
     # Exports write the field in full for the users who may see it (portal.exports).
     column.personal_field, column.mask = field, mask
     return column
-
-
-class RegionFilter(admin.SimpleListFilter):
-    """Drill down the region tree from the user's region: its children, then theirs.
-
-    Offers the regions between the user's region and the chosen one (to go back up) and
-    the chosen region's children: one query, however big the tree.
-    """
-
-    title = _("Region")
-    parameter_name = "region"
-
-    def lookups(self, request, model_admin):
-        root = "" if request.user.is_superuser else request.user.region_id or ""
-        chosen = self.value() if self._allowed(request.user, self.value()) else root
-        path = [chosen[:n] for n in CODE_LENGTH.values() if len(root) < n <= len(chosen)]
-        children = Q(parent_id=chosen) if chosen else Q(parent__isnull=True)
-        regions = Region.objects.filter(children | Q(code__in=path)).order_by("code")
-        return [(region.code, self._label(region, root)) for region in regions]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.within(self.value())
-        return queryset
-
-    @staticmethod
-    def _allowed(user, code: str | None) -> bool:
-        return bool(code) and code.isdigit() and user.in_scope(code)
-
-    @staticmethod
-    def _label(region: Region, root: str) -> str:
-        """The name, indented by its depth below the user's region (ideographic spaces)."""
-        depth = sum(1 for n in CODE_LENGTH.values() if len(root) < n < len(region.code))
-        return "\u3000" * depth + region.name
 
 
 def year_filter(field: str, title=None) -> type[admin.SimpleListFilter]:
@@ -180,48 +145,52 @@ class ScopedForm:
 
 
 class RoleAccess:
-    """Permissions that follow the user's role, for admins and inlines alike."""
+    """Permissions from ``core.access``, for admins and inlines alike.
 
-    view_roles = ALL_ROLES
-    write_roles = WRITE_ROLES
-    delete_roles = (UserRole.ADMIN,)
-    #: False: nobody deletes rows of this model, superusers included (regions, donations).
-    deletable = True
+    The flags say what this admin offers, whatever the role: a row the access module lets a
+    user change is still read-only here when ``changeable`` is False.
+    """
+
+    #: False: nobody adds rows here (they come from loads and services elsewhere).
+    addable = True
     #: False: rows never change here (only through services and actions).
     changeable = True
+    #: False: nobody deletes rows of this model here, superusers included.
+    deletable = True
     #: Whether rows come from ``visible_to(user)``; False only for national settings.
     scoped = True
+    #: True: national reference data, changed here by operators only (``Action.MAINTAIN``).
+    reference_data = False
+    #: True: the rows include records of the regions above the user's, which they may read
+    #: but not change (campaigns, standards).
+    shows_regions_above = False
 
     def has_view_permission(self, request, obj=None):
-        return role_allows(request.user, self.view_roles)
+        return can(request.user, Action.VIEW, self.model)
 
     def has_add_permission(self, request, obj=None):
-        return role_allows(request.user, self.write_roles)
+        return self.addable and self._may(request, Action.ADD, None)
 
     def has_change_permission(self, request, obj=None):
-        return (
-            self.changeable
-            and role_allows(request.user, self.write_roles)
-            and (obj is None or self.may_write(request, obj))
-        )
+        return self.changeable and self._may(request, Action.CHANGE, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return (
-            self.deletable
-            and role_allows(request.user, self.delete_roles)
-            and (obj is None or self.may_write(request, obj))
-        )
+        return self.deletable and self._may(request, Action.DELETE, obj)
 
-    def may_write(self, request, obj) -> bool:
-        """Whether the user may write this row they can see (visible rows are writable)."""
-        return True
+    def _may(self, request, action, obj) -> bool:
+        """Whether the access module allows ``action``; rows shown are in scope unless the
+        admin shows the regions above, whose rows are checked one by one."""
+        if self.reference_data and not can(request.user, Action.MAINTAIN, self.model):
+            return False
+        target = obj if obj is not None and self.shows_regions_above else self.model
+        return can(request.user, action, target)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs.setdefault("queryset", choices_for(self.admin_site, db_field.related_model, request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ScopedAdmin(HistoryAdmin, RoleAccess, ExportableAdmin, admin.ModelAdmin):
+class ScopedAdmin(RoleAccess, ExportableAdmin, admin.ModelAdmin):
     """The admin of a region-scoped model; subclasses declare their columns and service."""
 
     #: ``selector(user=...)`` returning the user's rows with their relations; None: the
@@ -239,10 +208,43 @@ class ScopedAdmin(HistoryAdmin, RoleAccess, ExportableAdmin, admin.ModelAdmin):
     def get_queryset(self, request):
         if self.selector is None:
             queryset = super().get_queryset(request)
-            return queryset.visible_to(request.user) if self.scoped else queryset
+            return visible_to(request.user, queryset) if self.scoped else queryset
         # Explicitly: the model's default ordering is dropped once a selector aggregates.
         ordering = self.get_ordering(request) or self.model._meta.ordering
         return self.selector(user=request.user).order_by(*ordering)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The change page; a page showing personal data in full is logged once."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        fields = self._personal_fields(request)
+        original = (getattr(response, "context_data", None) or {}).get("original")
+        if fields and original is not None and response.status_code == 200:
+            self.log_personal_data(request, [original.pk], fields)
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The record's changes (the history app's page), 404 outside the user's subtree."""
+        if _history_page is None:
+            return super().history_view(request, object_id, extra_context)
+        return _history_page(self, request, object_id, extra_context)
+
+    def _personal_fields(self, request) -> list[str]:
+        """The personal fields this admin shows in full to the user (none for viewers)."""
+        if request.method not in ("GET", "POST"):
+            return []
+        if not can(request.user, Action.VIEW_PERSONAL_DATA):
+            return []
+        return sorted(field for field, _mask in personal_columns(self).values())
+
+    def log_personal_data(self, request, ids, fields) -> None:
+        log_personal_data_shown(
+            user=request.user,
+            model=self.model,
+            object_ids=ids,
+            fields=fields,
+            source=Source.ADMIN,
+            request=request,
+        )
 
     def get_object(self, request, object_id, from_field=None):
         """The object, or 404 when it does not exist or lies outside the user's subtree."""
@@ -262,7 +264,7 @@ class ScopedAdmin(HistoryAdmin, RoleAccess, ExportableAdmin, admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         """Viewers see ``masked_<field>`` columns in place of the fields they mask."""
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or can_view_personal_data(request.user):
+        if obj is None or can(request.user, Action.VIEW_PERSONAL_DATA):
             return fieldsets
         return [
             (title, {**options, "fields": self._masked(options["fields"])})
@@ -326,7 +328,7 @@ class ScopedTabularInline(RoleAccess, admin.TabularInline):
         queryset = super().get_queryset(request)
         if self.list_select_related:
             queryset = queryset.select_related(*self.list_select_related)
-        return queryset.visible_to(request.user) if self.scoped else queryset
+        return visible_to(request.user, queryset) if self.scoped else queryset
 
 
 class ReadOnlyTabularInline(ScopedTabularInline):

@@ -1,0 +1,246 @@
+"""The one gate: which rows a user sees and what a user may do.
+
+A user's authority follows the region tree (DOMAIN.md): their region's subtree, the whole
+country for superusers. Their role says what they may do there. Every admin, API view,
+page, export, import, history view and service asks this module; nothing else compares
+roles or region codes.
+
+- ``visible_to(user, queryset)``: the rows the user may see.
+- ``can(user, action, obj=None)``: whether the user may do ``action`` (to ``obj``, a record
+  or a model class); records above the user's region may be read, never changed.
+- ``require(user, action, obj=None)``: the same, raising ``AccessDenied`` when not.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.regions import ancestor_codes
+
+
+class UserRole(models.TextChoices):
+    VIEWER = "viewer", _("Viewer")
+    STAFF = "staff", _("Staff")
+    ADMIN = "admin", _("Administrator")
+
+
+class Action(StrEnum):
+    """What a user may be allowed to do."""
+
+    VIEW = "view"
+    ADD = "add"
+    CHANGE = "change"
+    DELETE = "delete"
+    REVERSE = "reverse"
+    APPROVE = "approve"
+    IMPORT = "import"
+    MANAGE_USERS = "manage_users"
+    VIEW_PERSONAL_DATA = "view_personal_data"
+    READ_ACCESS_LOG = "read_access_log"
+    MAINTAIN = "maintain"
+
+
+ALL_ROLES = (UserRole.VIEWER, UserRole.STAFF, UserRole.ADMIN)
+WRITERS = (UserRole.STAFF, UserRole.ADMIN)
+ADMINS = (UserRole.ADMIN,)
+#: Roles from the lowest to the highest: a user may give others only roles up to their own.
+ROLE_RANK = {role: rank for rank, role in enumerate(ALL_ROLES)}
+
+#: The roles that may do each action, for every kind of record unless MODEL_ROLES says else.
+ROLES: dict[Action, tuple[str, ...]] = {
+    Action.VIEW: ALL_ROLES,
+    Action.ADD: WRITERS,
+    Action.CHANGE: WRITERS,
+    Action.DELETE: ADMINS,
+    Action.REVERSE: WRITERS,
+    Action.APPROVE: WRITERS,
+    Action.IMPORT: WRITERS,
+    Action.MANAGE_USERS: ADMINS,
+    # Phone and national ID numbers in full (Personal Information Protection Law); everyone
+    # else sees them masked, and each response that shows them is logged.
+    Action.VIEW_PERSONAL_DATA: WRITERS,
+    # Who saw personal data in full: admins read the log of their subtree's users.
+    Action.READ_ACCESS_LOG: ADMINS,
+    # Correcting national reference data by hand (the region tree, the standards) in the
+    # admin site: operators (superusers) only.
+    Action.MAINTAIN: (),
+}
+#: Kinds of record (``app_label.model_name``) whose roles differ from ROLES.
+MODEL_ROLES: dict[str, dict[Action, tuple[str, ...]]] = {
+    # The tree is loaded from the published division codes: nobody edits it by hand.
+    "orgs.region": {Action.ADD: (), Action.CHANGE: (), Action.DELETE: ()},
+    # Construction standards are set by administrators for their region.
+    "orgs.standard": {Action.ADD: ADMINS, Action.CHANGE: ADMINS, Action.DELETE: ADMINS},
+    "orgs.standarditem": {Action.ADD: ADMINS, Action.CHANGE: ADMINS, Action.DELETE: ADMINS},
+    # Accounts are managed by administrators (and never deleted: deactivated).
+    "portal.user": {
+        Action.VIEW: ADMINS,
+        Action.ADD: ADMINS,
+        Action.CHANGE: ADMINS,
+        Action.DELETE: (),
+    },
+}
+#: Actions on a record that need the record inside the user's subtree (reading does not:
+#: some lists show the campaigns and standards of the regions above).
+WRITES = frozenset(
+    {Action.ADD, Action.CHANGE, Action.DELETE, Action.REVERSE, Action.APPROVE, Action.IMPORT}
+)
+
+
+class AccessDenied(PermissionDenied):
+    """The one permission error: the user's role or region does not allow the action."""
+
+    default_message = _("Your role may not make this change.")
+
+    def __init__(self, message=None):
+        super().__init__(message or self.default_message)
+
+
+def is_signed_in(user) -> bool:
+    """An authenticated, active account."""
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def scope_of(user) -> str | None:
+    """The code whose subtree the user sees: "" for the whole country, None for nothing."""
+    if not is_signed_in(user):
+        return None
+    if user.is_superuser:
+        return ""
+    return user.region_id or None
+
+
+def in_scope(user, code: str | None) -> bool:
+    """Whether the region ``code`` lies in the user's subtree (no query)."""
+    scope = scope_of(user)
+    return scope is not None and code is not None and str(code).startswith(scope)
+
+
+def reads_region(user, code: str | None) -> bool:
+    """Whether records at region ``code`` are readable to the user: in their subtree, or at a
+    region above it (campaigns and standards set above are read below; no query)."""
+    scope = scope_of(user)
+    if scope is None or code is None:
+        return False
+    return str(code).startswith(scope) or scope.startswith(str(code))
+
+
+def visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
+    """The rows of ``queryset`` the user may see: their region's subtree (no query)."""
+    scope = scope_of(user)
+    if scope is None:
+        return queryset.none()
+    return queryset.within(scope) if scope else queryset
+
+
+def visible_with_regions_above(user, queryset: models.QuerySet, *, national=None):
+    """The user's rows plus those at the regions above theirs (no query).
+
+    Campaigns and standards set above a county are read there (a county's donations go to
+    the city's campaign); ``national`` is the condition of rows that apply everywhere.
+    """
+    scope = scope_of(user)
+    if not scope:
+        return visible_to(user, queryset)
+    above = queryset.model._default_manager.all().at_regions(ancestor_codes(scope))
+    if national is not None:
+        above = above | queryset.model._default_manager.filter(national)
+    return queryset.within(scope) | above
+
+
+def roles_for(action: Action, model=None) -> tuple[str, ...]:
+    """The roles that may do ``action`` to records of ``model`` (a class or an instance)."""
+    label = model._meta.label_lower if model is not None else None
+    return MODEL_ROLES.get(label, {}).get(action, ROLES[action])
+
+
+def role_allows(user, action: Action, model=None) -> bool:
+    """Whether the user's role allows ``action`` on ``model``; superusers may do anything."""
+    if not is_signed_in(user):
+        return False
+    return user.is_superuser or user.role in roles_for(action, model)
+
+
+def region_of(obj) -> str | None:
+    """The region code a record lies at, read through its queryset's ``region_path``.
+
+    "" for a record of no region (national), None for a kind of record that has no region.
+    Reads the loaded row and the relations already fetched; a relation not yet loaded
+    costs one query.
+    """
+    path = getattr(type(obj)._default_manager.get_queryset(), "region_path", None)
+    if path is None:
+        return None
+    value = obj
+    steps = path.split("__")
+    if steps[-2:] == ["region", "code"]:
+        # The code is the region's primary key: the foreign key column holds it.
+        steps = [*steps[:-2], "region_id"]
+    for step in steps:
+        value = getattr(value, step, None) if value is not None else None
+    return value or ""
+
+
+def can(user, action: Action, obj=None) -> bool:
+    """Whether the user may do ``action``, to the record ``obj`` or to records of its model.
+
+    A write to a record needs the record inside the user's subtree as well as the role.
+    """
+    if not role_allows(user, action, obj):
+        return False
+    if obj is None or isinstance(obj, type) or action not in WRITES:
+        return True
+    code = region_of(obj)
+    return code is None or (user.is_superuser or in_scope(user, code))
+
+
+def require(user, action: Action, obj=None, message=None) -> None:
+    """Raise ``AccessDenied`` unless the user may do ``action`` (to ``obj``)."""
+    if not can(user, action, obj):
+        raise AccessDenied(message)
+
+
+def require_scope(user, code: str, message=None) -> None:
+    """Raise ``AccessDenied`` unless the region ``code`` lies in the user's subtree."""
+    if not in_scope(user, code):
+        raise AccessDenied(message or _("This region is outside your scope."))
+
+
+VIEW_ONLY = _("Your role can only view records.")
+
+
+def require_writer(user) -> None:
+    """Viewers read only: ``AccessDenied`` for them. No user is the system (imports, seeds)."""
+    if user is not None and not role_allows(user, Action.CHANGE):
+        raise AccessDenied(VIEW_ONLY)
+
+
+def check_write_scope(*, user, code: str | None, field: str) -> None:
+    """Let ``user`` write a record at region ``code``: viewers are denied, outsiders refused.
+
+    ``user=None`` is the system itself (imports, demo data, tests), which may write anywhere.
+    """
+    require_writer(user)
+    if user is not None and not in_scope(user, code):
+        raise ValidationError({field: _("This lies outside your region.")})
+
+
+def grantable_roles(user) -> list[tuple[str, str]]:
+    """The role choices ``user`` may give: their own role and those below it."""
+    if user.is_superuser:
+        return list(UserRole.choices)
+    rank = ROLE_RANK.get(user.role, -1)
+    return [(role, label) for role, label in UserRole.choices if ROLE_RANK[role] <= rank]
+
+
+def sees_country(user) -> bool:
+    """Whether the user's scope is the whole country (superusers)."""
+    return scope_of(user) == ""
+
+
+def visible_accounts(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Accounts the user may manage: their subtree's; superuser accounts only for superusers."""
+    accounts = visible_to(user, queryset)
+    return accounts if sees_country(user) else accounts.filter(is_superuser=False)

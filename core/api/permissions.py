@@ -1,0 +1,61 @@
+"""Who may do what, and how lists are paged: the API's defaults in settings.REST_FRAMEWORK.
+
+Kept apart from base.py, which imports DRF's views: DRF imports these defaults while its
+views module loads, so this module may import only DRF's permissions and pagination.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import permissions
+from rest_framework.pagination import PageNumberPagination
+
+from core.access import Action, can
+
+
+class PortalPagination(PageNumberPagination):
+    """``?page=`` and ``?page_size=`` (up to 1000); the answer has count, next, previous, results."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+#: The action each of a viewset's own actions is, where it is not a plain change.
+VIEW_ACTIONS = {"create": Action.ADD, "destroy": Action.DELETE}
+
+
+def action_of(request, view) -> Action:
+    """What a request asks to do: read, add, change, delete, or the view's named action."""
+    if request.method in permissions.SAFE_METHODS:
+        return Action.VIEW
+    named = getattr(view, "access_actions", {})
+    action = getattr(view, "action", None)
+    if action in named:
+        return named[action]
+    if request.method == "DELETE":
+        return Action.DELETE
+    return VIEW_ACTIONS.get(action, Action.ADD if request.method == "POST" else Action.CHANGE)
+
+
+def model_of(view):
+    queryset = getattr(view, "queryset", None)
+    return queryset.model if queryset is not None else None
+
+
+class RolePermission(permissions.BasePermission):
+    """What the user's role allows (``core.access``): the same gate as the admin site's."""
+
+    message = _("Your role may not make this change.")
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return can(user, action_of(request, view), model_of(view))
+
+    def has_object_permission(self, request, view, obj):
+        # Some lists show records above the user's region too (campaigns, standards):
+        # those can be read, not changed.
+        if request.method in permissions.SAFE_METHODS or not view.shows_regions_above:
+            return True
+        self.message = _("This record belongs to a region above yours: you may read it only.")
+        return can(request.user, action_of(request, view), obj)

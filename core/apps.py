@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """The shared kernel: access, scoped querysets, request context and the base classes."""
+
+    name = "core"
+    verbose_name = "Core"
