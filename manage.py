@@ -5,9 +5,16 @@ import os
 import secrets
 import sys
 
-#: Commands that read only the code, never signed data: they run without the deployment's
-#: SECRET_KEY (a throwaway one), so checks such as `makemigrations --check` work anywhere.
-CODE_ONLY_COMMANDS = {"makemigrations", "check_catalog", "makemessages", "compilemessages"}
+#: Commands that never sign data nor read signed data: they run without the deployment's
+#: SECRET_KEY (a throwaway one), so checks such as `makemigrations --check` work anywhere,
+#: and `make stop-db` stops the embedded server.
+CODE_ONLY_COMMANDS = {
+    "makemigrations",
+    "check_catalog",
+    "makemessages",
+    "compilemessages",
+    "embedded_db",
+}
 
 
 def main():

@@ -76,7 +76,7 @@ def no_progress(phase: str, done: int, total: int) -> None:
 def check(spec: Spec, data: bytes, file_name: str, *, user, progress: Progress = no_progress):
     """The dry run: a Result and the importer holding the planned writes (nothing saved)."""
     table = readers.read_table(data, file_name)
-    columns = map_headers(spec, table.headers)
+    columns = keep_template_columns(spec, table)
     result = Result()
     rows = parse_rows(spec, table, columns, result, progress)
     if not result.total:
@@ -151,6 +151,17 @@ def map_headers(spec: Spec, headers: list[str]) -> dict[int, Column]:
     return columns
 
 
+def keep_template_columns(spec: Spec, table: readers.Table) -> dict[int, Column]:
+    """The template's columns by position in each row; the file's other columns are not read.
+
+    A cell far to the right (``XFD5``) then costs nothing, and a row whose only values are in
+    columns the template does not know is blank.
+    """
+    found = map_headers(spec, table.headers)
+    table.keep(list(found))
+    return dict(enumerate(found.values()))
+
+
 def parse_rows(spec: Spec, table, columns, result: Result, progress: Progress) -> list[Row]:
     """Parse each non-empty row; cell errors go to ``result``, parsed rows are returned."""
     example = spec.example_row()
@@ -180,7 +191,7 @@ def parse_row(number: int, raw: list, columns: dict[int, Column], bad_cells, err
     values = {}
     failed = False
     for index, column in columns.items():
-        value = raw[index] if index < len(raw) else None
+        value = raw[index]
         if (number, index) in bad_cells:
             errors.append(
                 RowError(number, column.header, bad_cell_message(bad_cells[number, index]))
@@ -210,6 +221,5 @@ def bad_cell_message(reason) -> str:
 def _is_example(raw: list, columns: dict[int, Column], example: list[str], spec: Spec) -> bool:
     position = {column.key: i for i, column in enumerate(spec.columns)}
     return all(
-        cells.text(raw[index] if index < len(raw) else None) == example[position[column.key]]
-        for index, column in columns.items()
+        cells.text(raw[index]) == example[position[column.key]] for index, column in columns.items()
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from imports.xlsx import SheetReader
+from imports.xlsx import BadReference, SheetReader
 
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -38,6 +38,26 @@ class Table:
     #: (row number, column index) → why the cell has no value: ``xlsx.FORMULA`` (a formula
     #: without a cached value) or ``("error", "#N/A")`` (a cell showing an Excel error).
     bad_cells: dict = field(default_factory=dict)
+
+    def keep(self, columns: list[int]) -> None:
+        """Rows read from now on carry only these columns' cells, in this order.
+
+        A column index in ``bad_cells`` is then the position in that shorter row.
+        """
+        rows = self.rows
+        self.rows = (
+            (number, [row[i] if i < len(row) else None for i in columns]) for number, row in rows
+        )
+
+
+@dataclass
+class WorkbookTable(Table):
+    """A workbook's sheet: the reader skips the cells of the columns not kept, unread."""
+
+    reader: SheetReader = field(kw_only=True)
+
+    def keep(self, columns: list[int]) -> None:
+        self.reader.keep(columns)
 
 
 def read_table(data: bytes, file_name: str) -> Table:
@@ -119,7 +139,7 @@ def _read_xlsx(data: bytes) -> Table:
         raise FileError(_("The file is empty."))
     headers = ["" if cell is None else str(cell).strip() for cell in header[1]]
     total = max(reader.dimension_rows - 1, 0) if reader.dimension_rows else None
-    return Table(headers, rows, total, reader.bad)
+    return WorkbookTable(headers, rows, total, reader.bad, reader=reader)
 
 
 def _open_archive(data: bytes) -> zipfile.ZipFile:
@@ -139,5 +159,18 @@ def _xlsx_rows(rows) -> Iterator[tuple[int, list]]:
     try:
         for number, row in rows:
             yield number, row
+    except BadReference as error:
+        raise _bad_reference(error) from None
     except Exception:
         raise FileError(_("The workbook is damaged after row %(row)d.") % {"row": number}) from None
+
+
+def _bad_reference(error: BadReference) -> FileError:
+    """The file error for a cell reference that is malformed or outside Excel's sheet."""
+    return FileError(
+        _(
+            "The workbook cannot be read: the cell or row reference “%(reference)s” is malformed "
+            "or beyond Excel's last column (XFD) or last row (1048576)."
+        )
+        % {"reference": error.reference[:30]}
+    )

@@ -8,12 +8,16 @@ date, boolean), and the cells it cannot give a value (a formula without a cached
 Excel error such as ``#N/A``). openpyxl's own helpers decide which number formats are dates.
 
 Workbooks are untrusted input: document type declarations (entity expansion) are refused,
-and the caller has already bounded the unpacked size.
+and the caller has already bounded the unpacked size. Cell and row references must lie
+inside Excel's sheet (column XFD, row 1,048,576): a row becomes a list as wide as its last
+cell, and a reference such as ``AAAAAA5`` would cost a gigabyte. Once the caller names the
+columns it needs (``SheetReader.keep``), the other cells are skipped unread.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 from collections.abc import Iterator
 from xml.parsers import expat
@@ -31,10 +35,23 @@ RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 SEP = "}"
 CHUNK = 1 << 16
+#: Excel's last column (XFD) and last row.
+MAX_COLUMNS = 16_384
+MAX_ROWS = 1_048_576
+REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
+ROW = re.compile(r"[0-9]{1,7}")
 
 
 class XlsxError(Exception):
     """The workbook's structure cannot be read."""
+
+
+class BadReference(XlsxError):
+    """A cell or row reference that is malformed or outside Excel's sheet."""
+
+    def __init__(self, reference: str):
+        super().__init__(reference)
+        self.reference = reference
 
 
 #: Cells without a usable value: ``FORMULA`` (no cached value) or ``("error", "#N/A")``.
@@ -172,35 +189,75 @@ class Workbook:
 
 
 def column_index(reference: str) -> int:
-    """``"C12"`` → 2 (zero-based)."""
+    """``"C12"`` → 2 (zero-based); BadReference unless the cell is inside Excel's sheet."""
+    match = REFERENCE.fullmatch(reference)
+    if match is None or not 1 <= int(match[2]) <= MAX_ROWS:
+        raise BadReference(reference)
     index = 0
-    for char in reference:
-        if not char.isalpha():
-            break
-        index = index * 26 + (ord(char.upper()) - 64)
+    for char in match[1].upper():
+        index = index * 26 + (ord(char) - 64)
+    if index > MAX_COLUMNS:
+        raise BadReference(reference)
     return index - 1
 
 
+def row_index(number: str) -> int:
+    """A <row>'s ``r`` attribute; BadReference unless it is a row of Excel's sheet."""
+    if ROW.fullmatch(number) is None or not 1 <= int(number) <= MAX_ROWS:
+        raise BadReference(number)
+    return int(number)
+
+
 class SheetReader:
-    """Rows of the first sheet as (row number, values); ``bad`` collects unusable cells."""
+    """Rows of the first sheet as (row number, values); ``bad`` collects unusable cells.
+
+    ``bad`` is keyed by (row number, position of the cell in the row's values).
+    """
 
     def __init__(self, archive: zipfile.ZipFile):
         self.workbook = Workbook(archive)
         self.archive = archive
         self.bad: dict[tuple[int, int], object] = {}
         self.dimension_rows: int | None = None
+        #: Sheet column → position in the values, once ``keep`` is called; None: every column.
+        self.positions: dict[int, int] | None = None
+
+    def keep(self, columns: list[int]) -> None:
+        """Rows yielded from now on carry only these columns, in this order; others are skipped."""
+        self.positions = {column: position for position, column in enumerate(columns)}
+
+    def wants(self, column: int) -> bool:
+        """Whether the cells of this sheet column are read."""
+        return self.positions is None or column in self.positions
 
     def rows(self) -> Iterator[tuple[int, list]]:
-        done: list[tuple[int, list]] = []
+        done: list[tuple[int, dict, dict]] = []
         state = _SheetState(self, done)
         parser = _parser(state.start, state.end, state.text)
         with self.archive.open(self.workbook.sheet_path) as stream:
             while chunk := stream.read(CHUNK):
                 parser.Parse(chunk, False)
-                yield from done
+                # map is lazy: a row is laid out only when asked for, so a ``keep`` called
+                # after the header applies to the rows parsed in the same chunk.
+                yield from map(self._row, done)
                 done.clear()
             parser.Parse(b"", True)
-        yield from done
+        yield from map(self._row, done)
+
+    def _row(self, parsed: tuple[int, dict, dict]) -> tuple[int, list]:
+        """A parsed row as (number, values), its unusable cells added to ``bad``."""
+        number, cells, bad = parsed
+        if self.positions is None:
+            self.bad.update(((number, column), reason) for column, reason in bad.items())
+            return number, [cells.get(column) for column in range(max(cells, default=-1) + 1)]
+        values = [None] * len(self.positions)
+        for column, value in cells.items():
+            if column in self.positions:
+                values[self.positions[column]] = value
+        for column, reason in bad.items():
+            if column in self.positions:
+                self.bad[number, self.positions[column]] = reason
+        return number, values
 
 
 class _SheetState:
@@ -210,6 +267,7 @@ class _SheetState:
         self.reader, self.done = reader, done
         self.row_number = 0
         self.cells: dict[int, object] = {}
+        self.bad: dict[int, object] = {}
         self.column = -1
         self.kind = self.style = None
         self.text_parts: list[str] = []
@@ -221,7 +279,7 @@ class _SheetState:
         name = _local(tag)
         if name == "c":
             reference = attrs.get("r")
-            self.column = column_index(reference) if reference else self.column + 1
+            self.column = column_index(reference) if reference else self._next_column()
             self.kind = attrs.get("t", "n")
             self.style = attrs.get("s")
             self.text_parts = []
@@ -235,8 +293,8 @@ class _SheetState:
             self.phonetic += 1
         elif name == "row":
             number = attrs.get("r")
-            self.row_number = int(number) if number else self.row_number + 1
-            self.cells = {}
+            self.row_number = row_index(number) if number else self._next_row()
+            self.cells, self.bad = {}, {}
             self.column = -1
         elif name == "dimension":
             self._dimension(attrs.get("ref", ""))
@@ -250,23 +308,35 @@ class _SheetState:
         elif name == "c":
             self._cell()
         elif name == "row":
-            width = max(self.cells) + 1 if self.cells else 0
-            self.done.append((self.row_number, [self.cells.get(i) for i in range(width)]))
+            self.done.append((self.row_number, self.cells, self.bad))
 
     def text(self, data):
         if self.collecting:
             self.text_parts.append(data)
 
+    def _next_column(self) -> int:
+        """The column of a cell written without a reference: the one after the previous cell."""
+        if self.column + 1 >= MAX_COLUMNS:
+            raise BadReference(f"R{self.row_number}C{self.column + 2}")
+        return self.column + 1
+
+    def _next_row(self) -> int:
+        if self.row_number >= MAX_ROWS:
+            raise BadReference(f"R{self.row_number + 1}")
+        return self.row_number + 1
+
     def _dimension(self, ref: str) -> None:
-        last = ref.split(":")[-1]
-        digits = "".join(char for char in last if char.isdigit())
-        self.reader.dimension_rows = int(digits) if digits else None
+        """The sheet's declared last row (only for progress): None when it is not a real row."""
+        last = REFERENCE.fullmatch(ref.split(":")[-1])
+        rows = int(last[2]) if last else 0
+        self.reader.dimension_rows = rows if 1 <= rows <= MAX_ROWS else None
 
     def _cell(self) -> None:
+        if not self.reader.wants(self.column):
+            return
         raw = "".join(self.text_parts)
-        key = (self.row_number, self.column)
         if self.formula and not raw:  # no <v>, or an empty one
-            self.reader.bad[key] = FORMULA
+            self.bad[self.column] = FORMULA
             return
         if not self.has_value:
             return
@@ -275,7 +345,7 @@ class _SheetState:
         except (ValueError, IndexError, OverflowError):
             value = raw
         if self.kind == "e":
-            self.reader.bad[key] = ("error", raw)
+            self.bad[self.column] = ("error", raw)
             return
         if value is not None and value != "":
             self.cells[self.column] = value

@@ -2,6 +2,10 @@
 
 import csv
 import io
+import time
+import tracemalloc
+import zipfile
+from contextlib import contextmanager
 
 import pytest
 from django.utils import translation
@@ -11,14 +15,48 @@ from imports.specs import SPECS
 from tests.factories import BranchFactory
 
 
-def xlsx_bytes(rows: list[list]) -> bytes:
+def xlsx_bytes(rows: list[list], cells: dict[tuple[int, int], object] | None = None) -> bytes:
+    """A workbook of ``rows``, then ``cells`` set by (row, column), both counted from 1."""
     workbook = Workbook()
     sheet = workbook.active
     for row in rows:
         sheet.append(row)
+    for (row, column), value in (cells or {}).items():
+        sheet.cell(row, column, value)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def edit_sheet(data: bytes, old: str, new: str) -> bytes:
+    """The workbook ``data`` with ``old`` replaced by ``new`` in its sheet's XML: a crafted file."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as archive:
+        for item in source.infolist():
+            part = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert old.encode() in part
+                part = part.replace(old.encode(), new.encode())
+            archive.writestr(item, part)
+    return buffer.getvalue()
+
+
+@contextmanager
+def peak_memory(label: str):
+    """Yield a dict whose ``peak`` is set to the block's peak of traced memory, in bytes.
+
+    The time is printed (``pytest -s``), never asserted on.
+    """
+    measured = {}
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        yield measured
+    finally:
+        elapsed = time.perf_counter() - start
+        measured["peak"] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"\n{label}: {elapsed:.3f} s, peak {measured['peak'] / 2**10:.0f} KiB")
 
 
 def csv_bytes(rows: list[list], encoding: str = "utf-8-sig") -> bytes:

@@ -28,10 +28,19 @@ from tests.factories import (
     VolunteerFactory,
     VolunteerTeamFactory,
 )
-from tests.imports.conftest import csv_bytes, donation, sheet, xlsx_bytes
+from tests.imports.conftest import (
+    csv_bytes,
+    donation,
+    edit_sheet,
+    peak_memory,
+    sheet,
+    xlsx_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 TOMORROW = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+MiB = 2**20
+XFD = 16_384
 
 
 def check(kind, rows, user, name="f.csv", data=None):
@@ -431,6 +440,46 @@ def test_formula_cells_without_values_are_reported(county_staff, tianyu_branch):
 def test_unreadable_files(county_staff, data, name, message):
     with pytest.raises(engine.FileError, match=message):
         check("donations", [], county_staff, name, data)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('r="XFD2"', 'r="AAAAAA2"'),
+        ('r="XFD2"', 'r="XFD1048577"'),
+        ('r="XFD2"', 'r="A0"'),
+        ('<row r="2"', '<row r="4000000000"'),
+    ],
+)
+def test_cell_outside_excel_sheet_refuses_the_file(county_staff, tianyu_branch, old, new):
+    rows = sheet("donations", donation("A1"))
+    data = edit_sheet(xlsx_bytes(rows, {(2, XFD): 7}), old, new)
+    with peak_memory(new) as measured:
+        job = import_check(user=county_staff, kind="donations", file_name="d.xlsx", data=data)
+    assert job.status == ImportStatus.INVALID
+    assert "超出了 Excel 的最后一列（XFD）" in job.message
+    assert measured["peak"] < 20 * MiB
+    assert Donation.objects.count() == 0
+
+
+def test_cells_past_the_template_columns_are_not_read(county_staff, tianyu_branch):
+    rows = sheet("donations", donation("A1"), donation("A2"))
+    far = {(2, XFD): "旁注", (3, XFD - 1): "=1/0", (5, XFD): 7}  # row 5 holds nothing else
+    with peak_memory("cells in XFD") as measured:
+        result = check("donations", rows, county_staff, "d.xlsx", xlsx_bytes(rows, far))
+    assert (result.total, result.created, result.errors) == (2, 2, [])
+    assert measured["peak"] < 20 * MiB
+
+
+def test_template_column_in_the_last_excel_column_is_read(county_staff, tianyu_branch):
+    rows = sheet("donations", donation("A1"))
+    note = rows[0].index("备注")
+    rows[0][note] = "说明"
+    data = xlsx_bytes(rows, {(1, XFD): "备注", (2, XFD): "年终捐赠"})
+    with peak_memory("备注 in XFD") as measured:
+        engine.run(SPECS["donations"], data, "d.xlsx", user=county_staff)
+    assert Donation.objects.get().note == "年终捐赠"
+    assert measured["peak"] < 20 * MiB
 
 
 # All or nothing -------------------------------------------------------------------------

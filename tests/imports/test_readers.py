@@ -9,6 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from imports import readers, xlsx
 from imports.readers import FileError, read_table
+from tests.imports.conftest import peak_memory
 
 CONTENT_TYPES = b"""<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"""
 WORKBOOK = """<?xml version="1.0" encoding="UTF-8"?>
@@ -38,6 +39,10 @@ SHEET = """<?xml version="1.0" encoding="UTF-8"?>
 <row r="3"><c r="A3" s="1"><v>45356</v></c><c r="B3" s="2"><v>45357</v></c><c r="C3" t="s"><v>2</v></c>
 <c r="D3"><f>A3+1</f></c><c r="E3" t="e"><v>#N/A</v></c><c r="F3" t="b"><v>1</v></c><c r="G3"><v>3.60803199001011E+17</v></c></row>
 </sheetData></worksheet>"""
+
+
+MiB = 2**20
+OUTSIDE_EXCEL = "超出了 Excel 的最后一列"
 
 
 def hand_made(date1904: bool = False, sheet: str = SHEET) -> bytes:
@@ -120,3 +125,59 @@ def test_unpacked_size_limit(settings):
 def test_decode_prefers_utf8_then_gb18030():
     assert readers.decode("天玉镇".encode("utf-8-sig")) == "天玉镇"
     assert readers.decode("天玉镇".encode("gb18030")) == "天玉镇"
+
+
+def test_column_index_stops_at_excel_last_column_and_row():
+    assert xlsx.column_index("XFD1048576") == 16_383
+    assert xlsx.column_index("c12") == 2
+    for reference in ("XFE1", "AAAAAA5", "A0", "A1048577", "A4000000000", "5A", "$A$1", ""):
+        with pytest.raises(xlsx.BadReference):
+            xlsx.column_index(reference)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('r="G3"', 'r="AAAAAA3"'),
+        ('r="G3"', 'r="XFD1048577"'),
+        ('r="G3"', 'r="A0"'),
+        ('r="G3"', 'r="G-3"'),
+        ('<row r="3"', '<row r="4000000000"'),
+        ('<row r="3"', '<row r="1048577"'),
+    ],
+)
+def test_references_outside_excel_sheet_refuse_the_file(old, new):
+    data = hand_made(sheet=SHEET.replace(old, new))
+    with peak_memory(new) as measured, pytest.raises(FileError, match=OUTSIDE_EXCEL):
+        list(read_table(data, "a.xlsx").rows)
+    assert measured["peak"] < 20 * MiB
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        '<row r="2">' + "<c><v>1</v></c>" * 16_385 + "</row>",
+        '<row r="1048576"><c r="A1048576"><v>1</v></c></row><row><c><v>1</v></c></row>',
+    ],
+    ids=["column after XFD", "row after 1048576"],
+)
+def test_cells_and_rows_without_references_stop_at_excel_limits(rows):
+    data = hand_made(sheet=SHEET.replace("</sheetData>", rows + "</sheetData>"))
+    with pytest.raises(FileError, match=OUTSIDE_EXCEL):
+        list(read_table(data, "a.xlsx").rows)
+
+
+def test_kept_columns_are_the_only_ones_read():
+    far = SHEET.replace('r="G3"', 'r="XFD3"').replace('r="E3" t="e"', 'r="XFC3" t="e"')
+    table = read_table(hand_made(sheet=far), "a.xlsx")
+    table.keep([2, 16_383, 3])
+    with peak_memory("XFD3 kept, XFC3 not") as measured:
+        assert list(table.rows) == [(3, [" 带空格 ", 3.60803199001011e17, None])]
+    assert table.bad_cells == {(3, 2): xlsx.FORMULA}  # D3 at position 2; XFC3's #N/A unread
+    assert measured["peak"] < 20 * MiB
+
+
+def test_csv_rows_carry_the_kept_columns():
+    table = read_table("甲,乙,丙\n1,2\n".encode(), "a.csv")
+    table.keep([2, 0])
+    assert list(table.rows) == [(2, [None, "1"])]

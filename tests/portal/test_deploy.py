@@ -67,3 +67,10 @@ def test_code_only_commands_run_without_the_deployment_secret(db):
     result = run_manage("makemigrations", "--check", "--dry-run", DEBUG="false")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No changes detected" in result.stdout
+
+
+def test_embedded_db_runs_without_the_deployment_secret():
+    """`make stop-db` and `make clean` run `embedded_db stop` with neither DEBUG nor SECRET_KEY."""
+    result = run_manage("embedded_db", "--help", DEBUG="false")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "stop" in result.stdout
