@@ -13,12 +13,17 @@ selector, or the model's ``visible_to``), and the base classes do the rest once:
 - each record's change history (installed by the history app).
 """
 
+import re
+import time
 from collections.abc import Callable
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
-from django.core.exceptions import ValidationError
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.cache import cache
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +32,30 @@ from core.access import Action, can, visible_to
 from core.audit import log_personal_data_shown
 from core.context import Source
 from core.exports import ExportableAdmin
+
+#: The years a record's date may fall in (the range every figure counts).
+YEAR = re.compile(r"19\d\d|20\d\d|2100")
+#: A search term that may be a phone, ID or credit-code number (or part of one).
+PERSONAL_NUMBER = re.compile(r"[0-9A-Za-z*]{6,}")
+#: Searches by personal numbers a user may make per window (settings.PERSONAL_SEARCH_RATE).
+PERSONAL_SEARCH_WINDOW_SECONDS = 600
+
+
+class TooManySearches(PermissionDenied):
+    """More searches by phone or ID number than the rate allows."""
+
+
+def check_personal_search_rate(user) -> None:
+    """Count a search by a personal number; refuse it past the rate (cache, no query)."""
+    limit = settings.PERSONAL_SEARCH_LIMIT
+    window = int(time.time() // PERSONAL_SEARCH_WINDOW_SECONDS)
+    key = f"personal-search:{user.pk}:{window}"
+    cache.add(key, 0, PERSONAL_SEARCH_WINDOW_SECONDS)
+    if cache.incr(key) > limit:
+        raise TooManySearches(
+            _("Too many searches by phone or ID number: try again in ten minutes.")
+        )
+
 
 #: Where a refused service write waits for the form to be shown again (see changeform_view).
 SERVICE_ERROR = "_admin_service_error"
@@ -106,12 +135,41 @@ def year_filter(field: str, title=None) -> type[admin.SimpleListFilter]:
             return [(str(day.year), str(day.year)) for day in years]
 
         def queryset(self, request, queryset):
-            if self.value():
-                return queryset.filter(**{f"{field}__year": self.value()})
-            return queryset
+            if not self.value():
+                return queryset
+            if not YEAR.fullmatch(self.value()):
+                raise IncorrectLookupParameters(_("A year has four digits, 1900 to 2100."))
+            return queryset.filter(**{f"{field}__year": int(self.value())})
 
     YearFilter.title = title or _("Year")
     return YearFilter
+
+
+class ScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """A filter by a related record offering only the records the user may see.
+
+    Django's own lists every row of the related table, whatever the user's region: the
+    names of another county's standards would show in the sidebar.
+    """
+
+    def field_choices(self, field, request, model_admin):
+        rows = choices_for(model_admin.admin_site, field.related_model, request)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            rows = rows.order_by(*ordering)
+        return [(row.pk, str(row)) for row in rows]
+
+
+def scoped_list_filters(model, list_filter) -> list:
+    """``list_filter`` with each filter by a related field offering only visible rows."""
+    scoped = []
+    for entry in list_filter:
+        if isinstance(entry, str) and "__" not in entry:
+            field = model._meta.get_field(entry)
+            if field.is_relation:
+                entry = (entry, ScopedRelatedFilter)
+        scoped.append(entry)
+    return scoped
 
 
 class ScopedForm:
@@ -245,6 +303,50 @@ class ScopedAdmin(RoleAccess, ExportableAdmin, admin.ModelAdmin):
             source=Source.ADMIN,
             request=request,
         )
+
+    def get_search_fields(self, request):
+        """Personal numbers are searched only by users who may see them in full."""
+        fields = super().get_search_fields(request)
+        if can(request.user, Action.VIEW_PERSONAL_DATA):
+            return fields
+        personal = self._personal_field_names()
+        return [name for name in fields if name.lstrip("=^@") not in personal]
+
+    def get_search_results(self, request, queryset, search_term):
+        """A search by a personal number is rate-limited per user and logged."""
+        if "\x00" in (search_term or ""):
+            # PostgreSQL text holds no NUL: a 400, not a 500 (lists show "invalid lookup").
+            raise BadRequest(_("A search may not contain a NUL character."))
+        searched = self._personal_fields_searched(request, search_term)
+        if searched:
+            check_personal_search_rate(request.user)
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if searched:
+            log_personal_data_shown(
+                user=request.user,
+                model=self.model,
+                object_ids=[],
+                fields=searched,
+                source=Source.ADMIN,
+                request=request,
+                searched=True,
+            )
+        return queryset, may_have_duplicates
+
+    def _personal_field_names(self) -> set[str]:
+        return {field for field, _mask in personal_columns(self).values()}
+
+    def _personal_fields_searched(self, request, search_term: str) -> list[str]:
+        """The personal fields a search term could match (a run of digits), if searched."""
+        term = (search_term or "").strip()
+        if not PERSONAL_NUMBER.fullmatch(term):
+            return []
+        personal = self._personal_field_names()
+        fields = [name.lstrip("=^@") for name in self.get_search_fields(request)]
+        return sorted(set(fields) & personal)
+
+    def get_list_filter(self, request):
+        return scoped_list_filters(self.model, super().get_list_filter(request))
 
     def get_object(self, request, object_id, from_field=None):
         """The object, or 404 when it does not exist or lies outside the user's subtree."""

@@ -22,10 +22,17 @@ def log_personal_data_shown(
     fields: Iterable[str],
     source: str,
     request=None,
+    searched: bool = False,
 ) -> None:
-    """Record that ``user`` saw ``fields`` of the ``object_ids`` rows of ``model`` in full."""
+    """Record that ``user`` saw ``fields`` of the ``object_ids`` rows of ``model`` in full.
+
+    ``searched``: the user searched by those fields (a phone or ID number); logged even when
+    nothing was found, with the fields named ``search:<field>``.
+    """
     ids = [str(pk) for pk in object_ids]
-    if ids:
+    if searched:
+        fields = [f"search:{name}" for name in fields]
+    if ids or searched:
         personal_data_shown.send(
             sender=model if isinstance(model, type) else type(model),
             user=user,

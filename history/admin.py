@@ -8,14 +8,16 @@ and each such page is logged once (``PersonalDataView``); the others see masks.
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from core.access import Action, can, visible_to
+from core.access import Action, UserRole, can, in_scope, visible_to
 from core.admin import personal_columns
 from history.diff import history_rows
 from history.models import PersonalDataView, event_model_for
+from orgs.choices import LEVEL_BY_LENGTH, RegionLevel
 
 
 def history_page(model_admin, request, object_id, extra_context=None):
@@ -30,7 +32,8 @@ def history_page(model_admin, request, object_id, extra_context=None):
     events = [] if event_model is None else _events(event_model, obj)
     full = can(request.user, Action.VIEW_PERSONAL_DATA)
     masks = dict(personal_columns(model_admin).values())
-    rows = history_rows(model_admin.model, events, masks={} if full else masks)
+    actor = actor_shown_to(request.user, events)
+    rows = history_rows(model_admin.model, events, masks={} if full else masks, actor=actor)
     shown = sorted({change.field for row in rows for change in row.changes} & set(masks))
     if full and shown:
         model_admin.log_personal_data(request, [obj.pk], shown)
@@ -47,6 +50,38 @@ def history_page(model_admin, request, object_id, extra_context=None):
     }
     request.current_app = model_admin.admin_site.name
     return TemplateResponse(request, "history/object_history.html", context)
+
+
+def actor_shown_to(viewer, events: list):
+    """``actor(context)`` → (who, address) as ``viewer`` may see them (one query).
+
+    Accounts of the viewer's subtree show by name and address; others (a city's or a
+    superuser's edit seen from a county) by their role and the level of their region only.
+    """
+    ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
+    accounts = {
+        account["pk"]: account
+        for account in get_user_model()
+        .objects.filter(pk__in=ids)
+        .values("pk", "region_id", "role", "is_superuser")
+    }
+
+    def actor(context: dict) -> tuple[str, str]:
+        account = accounts.get(context.get("user"))
+        if account is None or in_scope(viewer, account["region_id"]):
+            return context.get("username") or "", context.get("ip") or ""
+        return _role_and_level(account), ""
+
+    return actor
+
+
+def _role_and_level(account: dict) -> str:
+    """ "Administrator · City level" for an account outside the viewer's subtree."""
+    if account["is_superuser"] or not account["region_id"]:
+        return str(_("Superuser"))
+    role = UserRole(account["role"]).label
+    level = RegionLevel(LEVEL_BY_LENGTH[len(account["region_id"])]).label
+    return f"{role} · {level}"
 
 
 def _events(event_model, obj) -> list:

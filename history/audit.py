@@ -24,7 +24,9 @@ def record_personal_data_view(
     empty page.
     """
     ids = [str(pk) for pk in object_ids]
-    if not ids:
+    fields = list(fields)
+    searched = any(name.startswith("search:") for name in fields)
+    if not ids and not searched:
         return None
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
     return PersonalDataView.objects.create(

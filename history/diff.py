@@ -35,8 +35,15 @@ class Row:
     changes: list[Change] = field(default_factory=list)
 
 
-def history_rows(model, events: list, *, masks: dict[str, Callable[[str], str]]) -> list[Row]:
-    """Rows for ``events`` (oldest first), newest first; ``masks`` hide personal fields.
+def history_rows(
+    model,
+    events: list,
+    *,
+    masks: dict[str, Callable[[str], str]],
+    actor: Callable[[dict], tuple[str, str]] | None = None,
+) -> list[Row]:
+    """Rows for ``events`` (oldest first), newest first; ``masks`` hide personal fields,
+    ``actor(context)`` gives who made each change and from where, as the viewer may see it.
 
     A change compares an event with the one before it; a creation shows the values set,
     a deletion the last values.
@@ -46,7 +53,7 @@ def history_rows(model, events: list, *, masks: dict[str, Callable[[str], str]])
     rows, previous = [], None
     for event in events:
         values = {f.name: _shown(f, getattr(event, f.attname), masks, names) for f in fields}
-        rows.append(_row(event, _changes(event.pgh_label, fields, previous, values)))
+        rows.append(_row(event, _changes(event.pgh_label, fields, previous, values), actor))
         previous = values
     return rows[::-1]
 
@@ -105,14 +112,17 @@ def _shown(field: models.Field, value, masks: dict, names: dict) -> str:
     return str(localize(value))
 
 
-def _row(event, changes: list[Change]) -> Row:
+def _row(event, changes: list[Change], actor=None) -> Row:
     context = event.pgh_context or {}
     source = context.get("source") or Source.SYSTEM
+    username, ip = (context.get("username") or "", context.get("ip") or "")
+    if actor is not None:
+        username, ip = actor(context)
     return Row(
         at=event.pgh_created_at,
         action=str(LABELS.get(event.pgh_label, event.pgh_label)),
-        username=context.get("username") or "",
+        username=username,
         source=str(Source(source).label) if source in Source.values else source,
-        ip=context.get("ip") or "",
+        ip=ip,
         changes=changes,
     )

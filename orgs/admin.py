@@ -1,9 +1,11 @@
 """Admin screens of regions, branches, standards and assessments (region-scoped)."""
 
+import re
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.urls import reverse
@@ -18,6 +20,7 @@ from core.admin import (
     ScopedTabularInline,
     year_filter,
 )
+from core.regions import REGION_CODE_PATTERN
 from orgs.choices import CODE_LENGTH
 from orgs.models import Assessment, Branch, Region, Standard, StandardItem
 from orgs.selectors import branch_list, standard_list
@@ -43,9 +46,11 @@ class RegionFilter(admin.SimpleListFilter):
         return [(region.code, self._label(region, root)) for region in regions]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.within(self.value())
-        return queryset
+        if not self.value():
+            return queryset
+        if not re.fullmatch(REGION_CODE_PATTERN, self.value()):
+            raise IncorrectLookupParameters(_("A region code has 2, 4, 6, 9 or 12 digits."))
+        return queryset.within(self.value())
 
     @staticmethod
     def _allowed(user, code: str | None) -> bool:

@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from core import converters  # noqa: F401 (registers <region:…>)
 from portal import views
 
 app_name = "portal"
@@ -16,8 +17,8 @@ urlpatterns = [
         "accounts/logout/", auth_views.LogoutView.as_view(next_page="portal:login"), name="logout"
     ),
     path("", views.home, name="home"),
-    path("regions/<str:code>/", views.region_dashboard, name="region_dashboard"),
-    path("regions/<str:code>/gaps/", views.region_gaps, name="region_gaps"),
+    path("regions/<region:code>/", views.region_dashboard, name="region_dashboard"),
+    path("regions/<region:code>/gaps/", views.region_gaps, name="region_gaps"),
     path("gaps/", views.country_gaps, name="country_gaps"),
     path("search/", views.search, name="region_search"),
     path("branches/<int:pk>/", views.branch_detail, name="branch_detail"),

@@ -166,6 +166,9 @@ STORAGES = {
 }
 
 #: Request rates for API clients: anonymous ones (by address) and signed-in ones (by user).
+# Searches by a phone or ID number one user may make in ten minutes (admin lists and the
+# autocomplete); each is logged with the personal-data views.
+PERSONAL_SEARCH_LIMIT = env.int("PERSONAL_SEARCH_LIMIT", default=60)
 API_THROTTLE_ANON = env.str("API_THROTTLE_ANON", default="60/min")
 API_THROTTLE_USER = env.str("API_THROTTLE_USER", default="6000/min")
 

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 
 from core.api.base import NO_DELETE, NO_UPDATE, READ_ONLY, ScopedViewSet, record_update
+from core.converters import RegionCodeConverter
 from orgs.api.serializers import (
     AssessmentSerializer,
     BranchDissolveSerializer,
@@ -48,6 +49,7 @@ class RegionViewSet(ScopedViewSet):
     serializer_class = RegionSerializer
     filterset_class = RegionFilterSet
     lookup_field = "code"
+    lookup_value_regex = RegionCodeConverter.regex
 
 
 class BranchViewSet(ScopedViewSet):

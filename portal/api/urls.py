@@ -3,6 +3,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core import converters  # noqa: F401 (registers <region:…>)
 from portal.api import views
 from reports.api import exports
 from reports.api import views as rollups
@@ -13,17 +14,19 @@ v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("me/", views.MeView.as_view(), name="me"),
     path("rollup/", rollups.CountryRollupView.as_view(), name="rollup"),
-    path("regions/<str:code>/rollup/", rollups.RegionRollupView.as_view(), name="region-rollup"),
+    path("regions/<region:code>/rollup/", rollups.RegionRollupView.as_view(), name="region-rollup"),
     path(
-        "regions/<str:code>/rollup.csv", exports.RollupCsvView.as_view(), name="region-rollup-csv"
+        "regions/<region:code>/rollup.csv",
+        exports.RollupCsvView.as_view(),
+        name="region-rollup-csv",
     ),
     path(
-        "regions/<str:code>/rollup.xlsx",
+        "regions/<region:code>/rollup.xlsx",
         exports.RollupXlsxView.as_view(),
         name="region-rollup-xlsx",
     ),
     path(
-        "regions/<str:code>/coverage-gaps/",
+        "regions/<region:code>/coverage-gaps/",
         rollups.CoverageGapsView.as_view(),
         name="region-coverage-gaps",
     ),

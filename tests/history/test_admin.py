@@ -134,3 +134,26 @@ def test_a_town_admin_does_not_see_the_county_staffs_views(client, county_staff)
     client.force_login(town_admin)
     page = client.get(reverse("admin:history_personaldataview_changelist"))
     assert list(page.context["cl"].result_list) == []
+
+
+def test_an_actor_outside_the_viewers_scope_shows_as_role_and_level(staff_client, member):
+    """A city admin's and a superuser's edits, seen from the county: no name, no address."""
+    city_admin = make_user("jian-admin", region="3608", role="admin")
+    root = make_user("root-2", region=None, role="admin", is_superuser=True)
+    for actor, occupation in ((city_admin, "律师"), (root, "工程师")):
+        with write_context(source="api", user=actor):
+            Member.objects.filter(pk=member.pk).update(occupation=occupation)
+    page = staff_client.get(history_url(member))
+    by_root, by_city, by_staff, _created = page.context["rows"]
+    assert (by_root.username, by_root.ip) == ("超级管理员", "")
+    assert (by_city.username, by_city.ip) == ("管理 · 地级", "")
+    assert by_staff.username == "qingyuan-staff"
+    assert "jian-admin" not in page.text
+    assert "root-2" not in page.text
+
+
+def test_an_actor_inside_the_scope_shows_by_name(client, city_official, member):
+    client.force_login(city_official)
+    page = client.get(history_url(member))
+    changed = page.context["rows"][0]
+    assert changed.username == "qingyuan-staff"

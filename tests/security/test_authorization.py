@@ -321,7 +321,7 @@ def attack_api_views(m: Matrix, world):
     for name, pattern, callback in routes():
         if not name.startswith("api:") or hasattr(callback, "actions") or name in EXEMPT:
             continue
-        if "<str:code>" in pattern:
+        if "<region:code>" in pattern:
             for code in world.foreign_codes():
                 for query in ({}, {"year": 2019}, {"level": "township"}):
                     m.check(
@@ -560,7 +560,7 @@ def attack_pages(m: Matrix, world):
     for name, pattern, _callback in routes():
         if not name.startswith("portal:") or name in EXEMPT:
             continue
-        if "<str:code>" in pattern:
+        if "<region:code>" in pattern:
             for code in world.foreign_codes():
                 for query in ({}, {"year": 2019}, {"level": "township"}, {"format": "csv"}):
                     m.check(

@@ -7,6 +7,7 @@ Text fields filled with SQL and script come back escaped on the dashboard and br
 and in the admin, and unchanged (as data) in the API's JSON.
 """
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from funds.models import Campaign, Donation, Donor
 from members.models import Member, Position, ServiceRecord, Volunteer, VolunteerTeam
 from orgs.models import Branch
+from orgs.services import assessment_record
 from tests.conftest import QINGYUAN, TIANYU
 from tests.factories import (
     BranchFactory,
@@ -29,6 +31,7 @@ from tests.factories import (
     MemberFactory,
     PositionFactory,
     ServiceRecordFactory,
+    StandardFactory,
     VolunteerFactory,
     VolunteerTeamFactory,
 )
@@ -284,3 +287,83 @@ def _request(user):
     request = RequestFactory().get("/")
     request.user = user
     return request
+
+
+# Malformed query strings and addresses in the admin and the pages -------------------------
+
+#: Admin lists with a year filter, and the lists with the region drill-down.
+YEAR_LISTS = [
+    "admin:orgs_assessment_changelist",
+    "admin:members_serviceRecord_changelist".lower(),
+    "admin:funds_campaign_changelist",
+]
+REGION_LISTS = ["admin:orgs_branch_changelist", "admin:members_member_changelist"]
+BAD_YEARS = ["x", "99999999999", "-1", "0", "1899", "2101", "2019\x00"]
+BAD_CODES = ["36\x00", "3608%00", "abc", "3608031001011", "36 08"]
+
+
+def admin_answers(client, user, name: str, **query) -> tuple[int, int]:
+    """The status codes of the admin list and of its CSV export with ``query``."""
+    client.force_login(user)
+    url = reverse(name)
+    listing = client.get(url, query)
+    export = client.get(url.replace("/?", "?") + "export/", {"format": "csv", **query})
+    return listing.status_code, export.status_code
+
+
+@pytest.fixture
+def dated_rows(db):
+    """A row of each list with a year filter: the filter shows only when there are years."""
+    branch = BranchFactory()
+    standard = StandardFactory()
+    assessment_record(
+        branch=branch, standard=standard, assessed_on=datetime.date(2024, 5, 1), items_met=[]
+    )
+    ServiceRecordFactory(volunteer__team__branch=branch)
+    CampaignFactory(region_id=branch.region_id)
+
+
+@pytest.mark.parametrize("name", YEAR_LISTS)
+@pytest.mark.parametrize("year", BAD_YEARS, ids=repr)
+def test_a_malformed_year_in_an_admin_list_is_refused(client, county_staff, dated_rows, name, year):
+    listing, export = admin_answers(client, county_staff, name, year=year)
+    # The admin's own answer to an invalid lookup: back to the list with "?e=1".
+    assert listing == 302
+    assert export == 400
+
+
+@pytest.mark.parametrize("name", REGION_LISTS)
+@pytest.mark.parametrize("code", BAD_CODES, ids=repr)
+def test_a_malformed_region_in_an_admin_list_is_refused(client, county_staff, name, code):
+    listing, export = admin_answers(client, county_staff, name, region=code)
+    assert listing == 302
+    assert export == 400
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/regions/36%00/",
+        "/regions/3608%00/gaps/",
+        "/regions/x/",
+        "/api/v1/regions/36%00/rollup/",
+        "/api/v1/regions/3608%00/rollup.csv",
+        "/api/v1/regions/3608%00/coverage-gaps/",
+        "/api/v1/regions/36%00/",
+    ],
+)
+def test_a_nul_byte_in_a_region_code_is_not_found(client, county_staff, path):
+    client.force_login(county_staff)
+    answer = client.get(path)
+    assert answer.status_code == 404
+    if path.startswith("/api/"):
+        assert answer.json()["code"] == "not_found"
+
+
+def test_a_nul_byte_in_a_search_is_a_bad_request(client, county_staff):
+    client.force_login(county_staff)
+    query = {"app_label": "members", "model_name": "position", "field_name": "member"}
+    answer = client.get(reverse("admin:autocomplete"), {**query, "term": "张\x00"})
+    assert answer.status_code == 400
+    listing = client.get(reverse("admin:members_member_changelist"), {"q": "张\x00"})
+    assert listing.status_code in (200, 302)  # the list, or back to it with "?e=1"
