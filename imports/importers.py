@@ -2,9 +2,10 @@
 
 ``plan(rows)`` runs a fixed number of queries whatever the number of rows and records what
 to create and update (or the errors); ``write()`` saves the plan with ``bulk_create`` and
-``bulk_update`` in batches, inside the caller's transaction. The rules are those of the
-services (orgs, members, funds) and the models' constraints, with the same messages;
-the database constraints stay the last line.
+``bulk_update`` in batches, inside the caller's transaction. Donations and donors are
+checked by the functions of ``funds.rules`` that the services call, fed each row's values;
+the other records by the rules of their services and the models' constraints, with the
+same messages. The database constraints stay the last line.
 """
 
 from __future__ import annotations
@@ -19,15 +20,18 @@ from django.utils.translation import gettext as _
 
 from funds.choices import DonationKind, DonorKind
 from funds.models import Campaign, Donation, Donor
-from funds.services import RECEIPT_NO_MAX_LENGTH, REVERSAL_SUFFIX, SERVER_RECEIPT_NO
-from funds.validators import validate_credit_code
+from funds.rules import (
+    donor_identifier_errors,
+    donor_identifier_in_use,
+    new_donation_errors,
+    receipt_no_in_use,
+)
 from imports.engine import Row, RowError
 from imports.resolve import Branches, BranchRef, Problem, Regions, Teams
 from members.choices import MemberKind, MembershipEventKind, ServiceRecordStatus, VolunteerStatus
 from members.models import Member, MembershipEvent, ServiceRecord, Volunteer
 from orgs.choices import CODE_LENGTH, TERRITORIAL_KINDS, BranchRating, BranchStatus
 from orgs.models import Branch
-from orgs.validators import validate_id_number
 
 BATCH = 2000
 
@@ -622,12 +626,7 @@ class DonationImporter(Importer):
     def _compare(self, row: Row, branch: BranchRef, old: dict) -> None:
         """An existing receipt number: unchanged if identical, else an error (reversal)."""
         if not self.user.in_scope(old["region_code"]):
-            self.fail(
-                row,
-                "receipt_no",
-                _("Receipt number %(receipt_no)s is already in use.")
-                % {"receipt_no": row.values["receipt_no"]},
-            )
+            self.fail(row, "receipt_no", receipt_no_in_use(row.values["receipt_no"]))
             return
         values = row.values
         new = {
@@ -677,29 +676,19 @@ class DonationImporter(Importer):
     def _plan_new(self, row: Row, branch: BranchRef, campaigns: dict, donors: dict) -> None:
         values = row.values
         before = len(self.errors)
-        self._check_receipt_no(row)
-        if values["amount"] < 0:
-            self.fail(row, "amount", _("The amount must be more than 0."))
-        if branch.status == BranchStatus.DISSOLVED:
-            self.fail(row, "branch", _("This branch is dissolved and cannot receive donations."))
-        kind = values.get("kind") or DonationKind.CASH
-        if kind == DonationKind.IN_KIND and not values.get("in_kind_description"):
-            self.fail(
-                row,
-                "in_kind_description",
-                _("A donation in kind needs the goods and their quantity."),
-            )
-        if values.get("designated") and not values.get("designation"):
-            self.fail(row, "designation", _("A designated donation needs its purpose."))
-        campaign_id = self._campaign(row, branch, campaigns)
+        campaign = self._campaign(row, branch, campaigns)
+        rules = new_donation_errors(values, branch=branch, campaign_region=campaign and campaign[0])
+        for field, messages in rules.items():
+            for message in messages:
+                self.fail(row, field, message)
         donor_key = self._donor(row, branch, donors)
         if len(self.errors) > before:
             return
         donation = Donation(
             branch_id=branch.id,
             region_code=branch.region_id,
-            campaign_id=campaign_id,
-            kind=kind,
+            campaign_id=campaign and campaign[1],
+            kind=values.get("kind") or DonationKind.CASH,
             amount=values["amount"],
             in_kind_description=values.get("in_kind_description") or "",
             channel=values["channel"],
@@ -717,24 +706,6 @@ class DonationImporter(Importer):
             self.donor_of.append((donation, donor_key))
         self.creates.append(donation)
 
-    def _check_receipt_no(self, row: Row) -> None:
-        """The rules of a given receipt number (funds.services), without a query per row."""
-        receipt_no = row.values["receipt_no"]
-        if len(receipt_no) > RECEIPT_NO_MAX_LENGTH:
-            message = _("A receipt number has at most %(limit)d characters.") % {
-                "limit": RECEIPT_NO_MAX_LENGTH
-            }
-        elif receipt_no.endswith(REVERSAL_SUFFIX):
-            message = _("Receipt numbers ending in “-R” are kept for reversal entries.")
-        elif SERVER_RECEIPT_NO.match(receipt_no):
-            message = _(
-                "Receipt numbers like R2024-00000001 are assigned by the server; "
-                "leave the receipt number empty to get one."
-            )
-        else:
-            return
-        self.fail(row, "receipt_no", message)
-
     def _campaigns(self, rows: list[Row]) -> dict:
         names = {row.values.get("campaign") for row in rows} - {"", None}
         found = (
@@ -747,13 +718,19 @@ class DonationImporter(Importer):
             index[name].append((region_id, campaign_id))
         return index
 
-    def _campaign(self, row: Row, branch: BranchRef, campaigns: dict) -> int | None:
-        """The nearest campaign of that name organized at the branch's region or above it."""
+    def _campaign(self, row: Row, branch: BranchRef, campaigns: dict) -> tuple[str, int] | None:
+        """The nearest campaign of that name at the branch's region or above: (region, id).
+
+        Else one of that name below the branch (so in the user's region), which the rules
+        refuse in their own words.
+        """
         name = row.values.get("campaign")
         if not name:
             return None
-        above = [c for c in campaigns.get(name, []) if branch.region_id.startswith(c[0])]
-        if not above:
+        named = campaigns.get(name, [])
+        above = [c for c in named if branch.region_id.startswith(c[0])]
+        below = [c for c in named if c[0].startswith(branch.region_id)]
+        if not (above or below):
             self.fail(
                 row,
                 "campaign",
@@ -761,7 +738,7 @@ class DonationImporter(Importer):
                 % {"name": name},
             )
             return None
-        return max(above)[1]
+        return max(above) if above else min(below)
 
     def _donors(self, rows: list[Row]) -> dict:
         """Donors named in the sheet, and those holding its identifiers (one query)."""
@@ -795,39 +772,28 @@ class DonationImporter(Importer):
         ]
         if known:
             return max(known, key=lambda donor: len(donor.region_id))
-        if error := self._identifier_error(kind, identifier, branch):
-            self.fail(row, "donor_identifier", error)
+        if errors := self._identifier_errors(kind, identifier, branch):
+            for message in errors:
+                self.fail(row, "donor_identifier", message)
             return None
         key = (branch.region_id, name, identifier, kind)
         if (
             identifier
             and self._new_identifiers.setdefault((branch.region_id, identifier), key) != key
         ):
-            self.fail(
-                row,
-                "donor_identifier",
-                _("A donor with this identifier is already registered at this region."),
-            )
+            self.fail(row, "donor_identifier", donor_identifier_in_use())
             return None
         self.new_donors.setdefault(
             key, Donor(region_id=branch.region_id, name=name, identifier=identifier, kind=kind)
         )
         return key
 
-    def _identifier_error(self, kind: str, identifier: str, branch: BranchRef) -> str | None:
-        """funds.services' rules for a donor's identifier."""
-        if not identifier:
-            return None
-        if kind == DonorKind.ANONYMOUS:
-            return _("An anonymous donor has no identifier.")
-        check = validate_id_number if kind == DonorKind.INDIVIDUAL else validate_credit_code
-        try:
-            check(identifier)
-        except ValidationError as error:
-            return error.messages[0]
-        if (branch.region_id, identifier) in self.identifiers_taken:
-            return _("A donor with this identifier is already registered at this region.")
-        return None
+    def _identifier_errors(self, kind: str, identifier: str, branch: BranchRef) -> list[str]:
+        """The identifier's rules; whether the region has it already, from the bulk lookup."""
+        errors = donor_identifier_errors(kind, identifier)
+        if not errors and (branch.region_id, identifier) in self.identifiers_taken:
+            errors = [donor_identifier_in_use()]
+        return errors
 
     def write(self, progress) -> None:
         Donor.objects.bulk_create(list(self.new_donors.values()), batch_size=BATCH)
