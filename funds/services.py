@@ -224,7 +224,12 @@ def _donation_insert(
         recorded_by=user,
         idempotency_key=idempotency_key,
     )
-    given = {**fields, "amount": amount, "receipt_no": receipt_no}
+    given = {
+        **fields,
+        "amount": amount,
+        "receipt_no": receipt_no,
+        "idempotency_key": idempotency_key,
+    }
     rules = _donation_errors(donation, given, user=user)
     if amount is not None and "amount" not in rules:
         donation.amount = parse_amount(amount)
@@ -265,15 +270,13 @@ def _stripped(fields: dict) -> dict:
 
 
 def _donation_errors(donation: Donation, given: dict, *, user: User | None) -> Errors:
-    """The new donation's rule errors (funds.rules), or the scope's on the same field.
+    """The rule errors (funds.rules) of the values ``given``, or the scope's on the same field.
 
     Whether a given receipt number is taken is asked (one query) once its shape is right.
     """
     campaign = donation.campaign
     errors: Errors = new_donation_errors(
-        given | {"idempotency_key": donation.idempotency_key},
-        branch=donation.branch,
-        campaign_region=campaign and campaign.region_id,
+        given, branch=donation.branch, campaign_region=campaign and campaign.region_id
     ) | _donation_scope_errors(donation, user=user)
     if donation.receipt_no and "receipt_no" not in errors:
         errors["receipt_no"] = receipt_no_taken_errors(donation.receipt_no)
