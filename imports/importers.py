@@ -30,17 +30,12 @@ from imports.engine import Row, RowError
 from imports.resolve import Branches, BranchRef, Problem, Regions, Teams
 from members.choices import MemberKind, MembershipEventKind, ServiceRecordStatus, VolunteerStatus
 from members.models import Member, MembershipEvent, ServiceRecord, Volunteer
+from members.rules import membership_errors, volunteer_active_errors
 from orgs.choices import CODE_LENGTH, TERRITORIAL_KINDS, BranchRating, BranchStatus
 from orgs.models import Branch
+from orgs.rules import branch_open_errors, constraint_message
 
 BATCH = 2000
-
-
-def rule_message(model, suffix: str) -> str:
-    """The violation message of the model's constraint ``<app>_<model>_<suffix>``."""
-    name = f"{model._meta.app_label}_{model._meta.model_name}_{suffix}"
-    constraint = next(c for c in model._meta.constraints if c.name == name)
-    return str(constraint.get_violation_error_message())
 
 
 class Importer:
@@ -66,6 +61,13 @@ class Importer:
 
     def fail(self, row: Row, column: str, message: str) -> None:
         self.errors.append(RowError(row.number, self._headers.get(column, ""), str(message)))
+
+    def refuse(self, row: Row, errors: dict[str, list[str]]) -> bool:
+        """Report the messages of the rules a row breaks, by column key; whether any."""
+        for column, messages in errors.items():
+            for message in messages:
+                self.fail(row, column, message)
+        return any(errors.values())
 
     def problem(self, row: Row, problem: Problem) -> None:
         self.fail(row, problem.column, problem.message)
@@ -153,10 +155,7 @@ class Importer:
 
     def open_branch(self, row: Row, branch: BranchRef) -> bool:
         """A new record needs a branch that is not dissolved (the services' rule)."""
-        if branch.status == BranchStatus.DISSOLVED:
-            self.fail(row, "branch", _("A dissolved branch takes no new records."))
-            return False
-        return True
+        return not self.refuse(row, {"branch": branch_open_errors(branch)})
 
 
 # Branches -------------------------------------------------------------------------------
@@ -226,13 +225,15 @@ class BranchImporter(Importer):
         before = len(self.errors)
         level = TERRITORIAL_KINDS.get(branch.kind)
         if level is not None and len(region.code) != CODE_LENGTH[level]:
-            self.fail(row, "kind", rule_message(Branch, "territorial_kind_at_level"))
+            self.fail(row, "kind", constraint_message(Branch, "territorial_kind_at_level"))
         if branch.status == BranchStatus.DISSOLVED and branch.dissolved_on is None:
             self.fail(row, "dissolved_on", _("A dissolved branch needs its dissolution date."))
         if branch.status != BranchStatus.DISSOLVED and branch.dissolved_on is not None:
-            self.fail(row, "dissolved_on", rule_message(Branch, "dissolved_on_only_when_dissolved"))
+            self.fail(
+                row, "dissolved_on", constraint_message(Branch, "dissolved_on_only_when_dissolved")
+            )
         if branch.founded_on and branch.dissolved_on and branch.dissolved_on < branch.founded_on:
-            self.fail(row, "dissolved_on", rule_message(Branch, "dissolved_after_founded"))
+            self.fail(row, "dissolved_on", constraint_message(Branch, "dissolved_after_founded"))
         return len(self.errors) == before
 
 
@@ -380,13 +381,10 @@ class MemberImporter(PersonImporter):
             self.events.append((record, MembershipEventKind.REJOINED, record.joined_on, ""))
 
     def rules_hold(self, row: Row, record, branch: BranchRef) -> bool:
-        if record.left_on and record.left_on < record.joined_on:
-            self.fail(row, "left_on", rule_message(Member, "left_after_joined"))
-            return False
-        if record.left_on and not record.leave_reason:
-            self.fail(row, "leave_reason", rule_message(Member, "leave_reason_given"))
-            return False
-        return True
+        errors = membership_errors(
+            joined_on=record.joined_on, left_on=record.left_on, leave_reason=record.leave_reason
+        )
+        return not self.refuse(row, errors)
 
     def after_write(self) -> None:
         events = [
@@ -523,10 +521,7 @@ class ServiceRecordImporter(Importer):
             self.fail(row, "hours", hours_error)
             return
         if record is None:
-            if volunteer.status != VolunteerStatus.ACTIVE:
-                self.fail(
-                    row, "volunteer_id_number", _("A deregistered volunteer cannot log hours.")
-                )
+            if self.refuse(row, {"volunteer_id_number": volunteer_active_errors(volunteer)}):
                 return
             record = ServiceRecord(
                 volunteer_id=volunteer.id,
@@ -677,10 +672,8 @@ class DonationImporter(Importer):
         values = row.values
         before = len(self.errors)
         campaign = self._campaign(row, branch, campaigns)
-        rules = new_donation_errors(values, branch=branch, campaign_region=campaign and campaign[0])
-        for field, messages in rules.items():
-            for message in messages:
-                self.fail(row, field, message)
+        region = campaign and campaign[0]
+        self.refuse(row, new_donation_errors(values, branch=branch, campaign_region=region))
         donor_key = self._donor(row, branch, donors)
         if len(self.errors) > before:
             return
@@ -772,9 +765,8 @@ class DonationImporter(Importer):
         ]
         if known:
             return max(known, key=lambda donor: len(donor.region_id))
-        if errors := self._identifier_errors(kind, identifier, branch):
-            for message in errors:
-                self.fail(row, "donor_identifier", message)
+        errors = self._identifier_errors(kind, identifier, branch)
+        if self.refuse(row, {"donor_identifier": errors}):
             return None
         key = (branch.region_id, name, identifier, kind)
         if (
