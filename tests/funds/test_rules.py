@@ -22,13 +22,11 @@ from funds import rules
 from funds.choices import DonationKind, DonorKind
 from funds.models import Donation, Donor
 from funds.services import donation_record, donation_record_idempotent, donor_create
-from imports import engine
-from imports.specs import SPECS
 from orgs.choices import BranchKind, BranchStatus
 from orgs.models import Region
 from tests.conftest import QINGYUAN, TIANYU
 from tests.factories import BranchFactory, CampaignFactory, DonationFactory, DonorFactory
-from tests.imports.conftest import csv_bytes
+from tests.imports.conftest import row_errors
 
 ID_NUMBER = "360803199001011234"
 BAD_ID_NUMBER = "360803199001011235"  # the check digit is wrong
@@ -99,7 +97,7 @@ def test_values_left_out_are_the_fields_own_required_checks():
         (BranchStatus.DISSOLVED, ["This branch is dissolved and cannot receive donations."]),
     ],
 )
-def test_branch_errors(english, status, messages):
+def test_a_dissolved_branch_receives_no_donation(english, status, messages):
     assert rules.branch_errors(SimpleNamespace(status=status)) == messages
 
 
@@ -127,7 +125,7 @@ def test_campaign_errors_allow_the_branchs_region_and_those_above(
         ("十元", "Enter an amount in yuan, such as 1234.50."),
     ],
 )
-def test_amount_errors(english, value, message):
+def test_amount_errors_are_those_of_parse_amount(english, value, message):
     assert rules.amount_errors(value) == ([message] if message else [])
 
 
@@ -150,7 +148,7 @@ def test_received_on_errors_refuse_a_date_after_today(english, received_on, refu
         (DonationKind.IN_KIND, None, True),
     ],
 )
-def test_in_kind_description_errors(english, kind, description, refused):
+def test_goods_need_their_description(english, kind, description, refused):
     expected = ["A donation in kind needs the goods and their quantity."] if refused else []
     assert rules.in_kind_description_errors(kind, description) == expected
 
@@ -159,7 +157,7 @@ def test_in_kind_description_errors(english, kind, description, refused):
     ("designated", "designation", "refused"),
     [(False, "", False), (None, None, False), (True, "助学", False), (True, " ", True)],
 )
-def test_designation_errors(english, designated, designation, refused):
+def test_a_designated_gift_needs_its_purpose(english, designated, designation, refused):
     expected = ["A designated donation needs its purpose."] if refused else []
     assert rules.designation_errors(designated, designation) == expected
 
@@ -180,7 +178,7 @@ def test_designation_errors(english, designated, designation, refused):
         ),
     ],
 )
-def test_receipt_no_errors(english, receipt_no, message):
+def test_a_given_receipt_number_is_short_and_in_no_reserved_shape(english, receipt_no, message):
     assert rules.receipt_no_errors(receipt_no) == ([message] if message else [])
 
 
@@ -195,7 +193,7 @@ def test_receipt_no_taken_errors_ask_one_query(english, django_assert_num_querie
 @pytest.mark.parametrize(
     ("key", "refused"), [("k", False), ("k" * 64, False), ("", True), ("k" * 65, True), (7, True)]
 )
-def test_idempotency_key_errors(english, key, refused):
+def test_an_idempotency_key_has_1_to_64_characters(english, key, refused):
     expected = ["An idempotency key has 1 to 64 characters."] if refused else []
     assert rules.idempotency_key_errors(key) == expected
 
@@ -245,6 +243,8 @@ def test_donor_identifier_taken_errors_look_at_the_region_only(english, django_a
 
 @dataclass(frozen=True)
 class Case:
+    """A rule, the bad value that breaks it, and the paths that can carry that value."""
+
     field: str
     #: The rule function's own answer for the bad value.
     expected: Callable[[], list[str]]
@@ -374,7 +374,7 @@ def wire(value):
 
 
 def form_data(values: dict) -> dict:
-    """An admin form's POST: an unticked box is left out, a blank choice is ""."""
+    """An admin form's POST: a ticked box is "on", an unticked one is left out."""
     data = {name: wire(value) for name, value in values.items() if value is not False}
     return {name: "on" if value is True else value for name, value in data.items()}
 
@@ -389,19 +389,6 @@ def admin_errors(user, page: str, values: dict) -> dict:
         field: list(messages)
         for field, messages in response.context["adminform"].form.errors.items()
     }
-
-
-def import_errors(user, cells: dict) -> dict:
-    """The errors of a dry run of a one-row donations sheet, by column key."""
-    spec = SPECS["donations"]
-    header = [column.header for column in spec.columns]
-    keys = {column.header: column.key for column in spec.columns}
-    row = [cells.get(column.key, "") for column in spec.columns]
-    result, _importer = engine.check(spec, csv_bytes([header, row]), "f.csv", user=user)
-    errors = {}
-    for error in result.errors:
-        errors.setdefault(keys[error.column], []).append(error.message)
-    return errors
 
 
 def api_errors(response) -> dict:
@@ -437,7 +424,7 @@ def donation_through_service(user, values: dict) -> dict:
 
 
 def donation_through_api(user, values: dict) -> dict:
-    headers = {}
+    values, headers = dict(values), {}
     if "idempotency_key" in values:
         headers["HTTP_IDEMPOTENCY_KEY"] = values.pop("idempotency_key")
     client = APIClient(**headers)
@@ -451,6 +438,7 @@ def donation_through_admin(user, values: dict) -> dict:
 
 
 def donation_through_import(user, values: dict) -> dict:
+    values = dict(values)
     branch, campaign = values.pop("branch"), values.pop("campaign", None)
     cells = {name: wire(value) for name, value in values.items()}
     designated = cells.pop("designated", None)
@@ -461,7 +449,7 @@ def donation_through_import(user, values: dict) -> dict:
         "campaign": campaign.name if campaign else "",
         "designated": {True: "是", False: "否", None: ""}[designated],
     }
-    return import_errors(user, cells)
+    return row_errors("donations", user, cells)
 
 
 DONATION_PATHS = {
