@@ -25,10 +25,29 @@ from orgs.admin import RegionFilter
 from orgs.validators import mask_id_number, mask_phone
 
 
+class RulesInServiceForm(forms.ModelForm):
+    """An add form that leaves the record's rules to its service (``funds.rules``).
+
+    The service shows each broken rule beside its field, in the words every other way in
+    uses. Checking the model's constraints and unique fields here first would refuse the
+    same mistakes in other words, above the form, with a query each. A change (no service)
+    keeps those checks.
+    """
+
+    def validate_unique(self):
+        if self.instance.pk is not None:
+            super().validate_unique()
+
+    def validate_constraints(self):
+        if self.instance.pk is not None:
+            super().validate_constraints()
+
+
 @admin.register(Donor)
 class DonorAdmin(ScopedAdmin):
     selector = staticmethod(donor_list)
     create_service = staticmethod(donor_create)
+    form = RulesInServiceForm
     list_display = ["name", "kind", "region", "masked_identifier", "masked_phone"]
     list_filter = [RegionFilter, "kind"]
     search_fields = ["name", "=identifier"]
@@ -68,7 +87,7 @@ class DonationStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class DonationForm(forms.ModelForm):
+class DonationForm(RulesInServiceForm):
     receipt_no = forms.CharField(
         label=_("Receipt number"),
         max_length=40,

@@ -1,14 +1,14 @@
 """Write services of the funds app: donors, campaigns, donations and their reversals.
 
-Every service checks the caller's rights and region scope, collects field-level errors of
-its own rules, runs ``full_clean()`` and saves in one transaction: a ValidationError leaves
-nothing saved.
+Every service checks the caller's rights and region scope, collects the field errors of
+the records' rules (``funds.rules``, which the imports call too) with those of its own
+checks, runs ``full_clean()`` and saves in one transaction: a ValidationError leaves nothing
+saved.
 """
 
 from __future__ import annotations
 
 import inspect
-import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -20,24 +20,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import in_scope, reads_region, require_writer
-from funds.choices import DonationKind, DonorKind
+from funds.choices import DonationKind
 from funds.models import Campaign, Donation, Donor
-from funds.validators import parse_amount, validate_credit_code
-from orgs.choices import BranchStatus
+from funds.rules import (
+    REVERSAL_SUFFIX,
+    donor_identifier_errors,
+    donor_identifier_taken_errors,
+    idempotency_key_errors,
+    new_donation_errors,
+    receipt_no_taken_errors,
+)
+from funds.validators import parse_amount
 from orgs.models import Branch, Region
-from orgs.validators import validate_id_number
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser as User
 
-REVERSAL_SUFFIX = "-R"
-#: A given receipt number leaves room for its reversal's suffix in the 40-character column.
-RECEIPT_NO_MAX_LENGTH = Donation._meta.get_field("receipt_no").max_length - len(REVERSAL_SUFFIX)
-#: The shape of the numbers the server assigns; given numbers may not take it.
-SERVER_RECEIPT_NO = re.compile(r"^R\d{4}-\d{8}$")
-IDEMPOTENCY_KEY_MAX_LENGTH = Donation._meta.get_field("idempotency_key").max_length
-
-Errors = dict[str, ValidationError | None]
+#: By field: the messages of the rules broken (funds.rules), or the ValidationError of a
+#: service's own check (the user's region, a campaign's parent), None when it holds.
+Errors = dict[str, list[str] | ValidationError | None]
 
 
 # Donors ---------------------------------------------------------------------------------
@@ -65,7 +66,7 @@ def donor_create(
     )
     rules = {
         "region": _scope_error(user, region.code),
-        "identifier": _identifier_error(donor),
+        "identifier": _identifier_errors(donor),
     }
     with transaction.atomic():
         _validate(donor, rules)
@@ -73,24 +74,11 @@ def donor_create(
     return donor
 
 
-def _identifier_error(donor: Donor) -> ValidationError | None:
-    """An individual's ID number, an organization's credit code, unique at the region."""
-    if not donor.identifier:
-        return None
-    if donor.kind == DonorKind.ANONYMOUS:
-        return ValidationError(_("An anonymous donor has no identifier."), code="anonymous")
-    check = validate_id_number if donor.kind == DonorKind.INDIVIDUAL else validate_credit_code
-    try:
-        check(donor.identifier)
-    except ValidationError as error:
-        return error
-    taken = Donor.objects.filter(region=donor.region, identifier=donor.identifier)
-    if taken.exists():
-        return ValidationError(
-            _("A donor with this identifier is already registered at this region."),
-            code="unique",
-        )
-    return None
+def _identifier_errors(donor: Donor) -> list[str]:
+    """The identifier's rules, then whether the region has it already (one query)."""
+    return donor_identifier_errors(donor.kind, donor.identifier) or (
+        donor_identifier_taken_errors(donor.region_id, donor.identifier)
+    )
 
 
 # Campaigns ------------------------------------------------------------------------------
@@ -201,7 +189,8 @@ def donation_record_idempotent(*, idempotency_key: str, **fields) -> tuple[Donat
     arguments.apply_defaults()
     user = arguments.arguments["user"]
     require_writer(user)
-    _check_idempotency_key(idempotency_key)
+    if key_errors := idempotency_key_errors(idempotency_key):
+        raise ValidationError({"idempotency_key": key_errors})
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
@@ -217,14 +206,6 @@ def donation_record_idempotent(*, idempotency_key: str, **fields) -> tuple[Donat
     return existing, False
 
 
-def _check_idempotency_key(key: str) -> None:
-    if not isinstance(key, str) or not 0 < len(key) <= IDEMPOTENCY_KEY_MAX_LENGTH:
-        message = _("An idempotency key has 1 to %(limit)d characters.") % {
-            "limit": IDEMPOTENCY_KEY_MAX_LENGTH
-        }
-        raise ValidationError({"idempotency_key": ValidationError(message, code="length")})
-
-
 def _donation_insert(
     *,
     amount,
@@ -235,17 +216,24 @@ def _donation_insert(
 ) -> Donation:
     """Check and save a new donation built from ``donation_record``'s arguments."""
     require_writer(user)
+    fields = _stripped(fields)
     receipt_no = (receipt_no or "").strip()
     donation = Donation(
-        **_stripped(fields),
+        **fields,
         region_code=fields["branch"].region_id,
         receipt_no=receipt_no,
         recorded_by=user,
         idempotency_key=idempotency_key,
     )
-    rules = _donation_rules(donation, user=user)
-    rules["amount"] = _optional_amount(donation, "amount", amount)
-    rules["receipt_no"] = _given_receipt_no_error(receipt_no) if receipt_no else None
+    given = {
+        **fields,
+        "amount": amount,
+        "receipt_no": receipt_no,
+        "idempotency_key": idempotency_key,
+    }
+    rules = _donation_errors(donation, given, user=user)
+    if amount is not None and "amount" not in rules:
+        donation.amount = parse_amount(amount)
     # The rules above check every check constraint a new donation can break (amount, goods,
     # purpose, date), with their own messages; the database enforces them all again, and
     # _save_or_refuse words a violation like full_clean() would. Validating the constraints
@@ -282,91 +270,39 @@ def _stripped(fields: dict) -> dict:
     }
 
 
-def _donation_rules(donation: Donation, *, user: User | None) -> Errors:
-    """The field errors of a new donation's own rules (scope, branch, campaign, dates, text)."""
-    in_kind = donation.kind == DonationKind.IN_KIND
-    return {
-        "branch": _branch_error(donation.branch, user),
+def _donation_errors(donation: Donation, given: dict, *, user: User | None) -> Errors:
+    """The rule errors (funds.rules) of the values ``given``, or the scope's on the same field.
+
+    Whether a given receipt number is taken is asked (one query) once its shape is right.
+    """
+    campaign = donation.campaign
+    errors: Errors = new_donation_errors(
+        given, branch=donation.branch, campaign_region=campaign and campaign.region_id
+    ) | _donation_scope_errors(donation, user=user)
+    if donation.receipt_no and "receipt_no" not in errors:
+        errors["receipt_no"] = receipt_no_taken_errors(donation.receipt_no)
+    return errors
+
+
+def _donation_scope_errors(donation: Donation, *, user: User | None) -> Errors:
+    """The fields whose record lies outside the user's region (a campaign may lie above it)."""
+    errors = {
+        "branch": _scope_error(user, donation.branch.region_id),
         "donor": donation.donor and _scope_error(user, donation.donor.region_id),
-        "campaign": donation.campaign and _campaign_error(donation.campaign, donation.branch, user),
-        "received_on": _future_error(donation.received_on),
-        "in_kind_description": _required_error(
-            in_kind and not donation.in_kind_description,
-            _("A donation in kind needs the goods and their quantity."),
-        ),
-        "designation": _required_error(
-            donation.designated and not donation.designation,
-            _("A designated donation needs its purpose."),
-        ),
+        "campaign": donation.campaign and _campaign_scope_error(donation.campaign, user),
     }
+    return {field: error for field, error in errors.items() if error}
 
 
-def _branch_error(branch: Branch, user: User | None) -> ValidationError | None:
-    """A branch in the user's region that still exists."""
-    if scope_error := _scope_error(user, branch.region_id):
-        return scope_error
-    if branch.status == BranchStatus.DISSOLVED:
-        return ValidationError(
-            _("This branch is dissolved and cannot receive donations."), code="dissolved"
-        )
-    return None
-
-
-def _campaign_error(
-    campaign: Campaign, branch: Branch, user: User | None
-) -> ValidationError | None:
-    """A campaign the user can see, organized at the branch's region or a region above it."""
+def _campaign_scope_error(campaign: Campaign, user: User | None) -> ValidationError | None:
+    """A campaign the user can see: in their region, or organized at a region above it."""
     if user is not None and not reads_region(user, campaign.region_id):
         return _outside_region()
-    if not branch.region_id.startswith(campaign.region_id):
-        return ValidationError(
-            _("The campaign must be organized at the branch's region or a region above it."),
-            code="campaign_region",
-        )
-    return None
-
-
-def _future_error(received_on: date) -> ValidationError | None:
-    if _is_date(received_on) and received_on > timezone.localdate():
-        return ValidationError(_("The date cannot be later than today."), code="future")
     return None
 
 
 def _required_error(missing: bool, message: str) -> ValidationError | None:
     return ValidationError(message, code="required") if missing else None
-
-
-def _given_receipt_no_error(receipt_no: str) -> ValidationError | None:
-    """A given receipt number: short enough for its reversal, in no reserved shape, unused."""
-    if len(receipt_no) > RECEIPT_NO_MAX_LENGTH:
-        return ValidationError(
-            _("A receipt number has at most %(limit)d characters.")
-            % {"limit": RECEIPT_NO_MAX_LENGTH},
-            code="max_length",
-        )
-    if receipt_no.endswith(REVERSAL_SUFFIX):
-        return ValidationError(
-            _("Receipt numbers ending in “-R” are kept for reversal entries."), code="reserved"
-        )
-    if SERVER_RECEIPT_NO.match(receipt_no):
-        return ValidationError(
-            _(
-                "Receipt numbers like R2024-00000001 are assigned by the server; "
-                "leave the receipt number empty to get one."
-            ),
-            code="reserved",
-        )
-    return _receipt_no_taken_error(receipt_no)
-
-
-def _receipt_no_taken_error(receipt_no: str) -> ValidationError | None:
-    """Runs one query."""
-    if Donation.objects.filter(receipt_no=receipt_no).exists():
-        return ValidationError(
-            _("Receipt number %(receipt_no)s is already in use.") % {"receipt_no": receipt_no},
-            code="unique",
-        )
-    return None
 
 
 def _next_receipt_no(received_on: date) -> str:
@@ -394,7 +330,7 @@ def donation_reverse(*, donation: Donation, reason: str, user: User | None = Non
         rules = {
             "donation": refused,
             "reason": _required_error(not reversal.reason, _("A reversal needs a reason.")),
-            "receipt_no": None if refused else _receipt_no_taken_error(reversal.receipt_no),
+            "receipt_no": None if refused else receipt_no_taken_errors(reversal.receipt_no),
         }
         # A refused original would break the model's checks on the reversal's link and number
         # a second time, in words less clear.
@@ -461,10 +397,14 @@ def _validate(
     Fields whose rule failed are left out of ``full_clean()``: one mistake gives one message,
     not a second one from the model constraint it also breaks.
     """
-    errors = {field: [error] for field, error in rules.items() if error is not None}
+    errors = {field: _listed(error) for field, error in rules.items() if error}
     try:
         instance.full_clean(exclude=[*errors, *exclude], validate_constraints=validate_constraints)
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
+
+
+def _listed(error: list[str] | ValidationError) -> list:
+    return error if isinstance(error, list) else [error]

@@ -2,9 +2,10 @@
 
 ``plan(rows)`` runs a fixed number of queries whatever the number of rows and records what
 to create and update (or the errors); ``write()`` saves the plan with ``bulk_create`` and
-``bulk_update`` in batches, inside the caller's transaction. The rules are those of the
-services (orgs, members, funds) and the models' constraints, with the same messages;
-the database constraints stay the last line.
+``bulk_update`` in batches, inside the caller's transaction. Donations and donors are
+checked by the functions of ``funds.rules`` that the services call, fed each row's values;
+the other records by the rules of their services and the models' constraints, with the
+same messages. The database constraints stay the last line.
 """
 
 from __future__ import annotations
@@ -20,24 +21,22 @@ from django.utils.translation import gettext as _
 from core.access import in_scope
 from funds.choices import DonationKind, DonorKind
 from funds.models import Campaign, Donation, Donor
-from funds.services import RECEIPT_NO_MAX_LENGTH, REVERSAL_SUFFIX, SERVER_RECEIPT_NO
-from funds.validators import validate_credit_code
+from funds.rules import (
+    donor_identifier_errors,
+    donor_identifier_in_use,
+    new_donation_errors,
+    receipt_no_in_use,
+)
 from imports.engine import Row, RowError
 from imports.resolve import Branches, BranchRef, Problem, Regions, Teams
 from members.choices import MemberKind, MembershipEventKind, ServiceRecordStatus, VolunteerStatus
 from members.models import Member, MembershipEvent, ServiceRecord, Volunteer
+from members.rules import membership_errors, volunteer_active_errors
 from orgs.choices import CODE_LENGTH, TERRITORIAL_KINDS, BranchRating, BranchStatus
 from orgs.models import Branch
-from orgs.validators import validate_id_number
+from orgs.rules import branch_open_errors, constraint_message
 
 BATCH = 2000
-
-
-def rule_message(model, suffix: str) -> str:
-    """The violation message of the model's constraint ``<app>_<model>_<suffix>``."""
-    name = f"{model._meta.app_label}_{model._meta.model_name}_{suffix}"
-    constraint = next(c for c in model._meta.constraints if c.name == name)
-    return str(constraint.get_violation_error_message())
 
 
 class Importer:
@@ -63,6 +62,13 @@ class Importer:
 
     def fail(self, row: Row, column: str, message: str) -> None:
         self.errors.append(RowError(row.number, self._headers.get(column, ""), str(message)))
+
+    def refuse(self, row: Row, errors: dict[str, list[str]]) -> bool:
+        """Report the messages of the rules a row breaks, by column key; whether any."""
+        for column, messages in errors.items():
+            for message in messages:
+                self.fail(row, column, message)
+        return any(errors.values())
 
     def problem(self, row: Row, problem: Problem) -> None:
         self.fail(row, problem.column, problem.message)
@@ -150,10 +156,7 @@ class Importer:
 
     def open_branch(self, row: Row, branch: BranchRef) -> bool:
         """A new record needs a branch that is not dissolved (the services' rule)."""
-        if branch.status == BranchStatus.DISSOLVED:
-            self.fail(row, "branch", _("A dissolved branch takes no new records."))
-            return False
-        return True
+        return not self.refuse(row, {"branch": branch_open_errors(branch)})
 
 
 # Branches -------------------------------------------------------------------------------
@@ -223,13 +226,15 @@ class BranchImporter(Importer):
         before = len(self.errors)
         level = TERRITORIAL_KINDS.get(branch.kind)
         if level is not None and len(region.code) != CODE_LENGTH[level]:
-            self.fail(row, "kind", rule_message(Branch, "territorial_kind_at_level"))
+            self.fail(row, "kind", constraint_message(Branch, "territorial_kind_at_level"))
         if branch.status == BranchStatus.DISSOLVED and branch.dissolved_on is None:
             self.fail(row, "dissolved_on", _("A dissolved branch needs its dissolution date."))
         if branch.status != BranchStatus.DISSOLVED and branch.dissolved_on is not None:
-            self.fail(row, "dissolved_on", rule_message(Branch, "dissolved_on_only_when_dissolved"))
+            self.fail(
+                row, "dissolved_on", constraint_message(Branch, "dissolved_on_only_when_dissolved")
+            )
         if branch.founded_on and branch.dissolved_on and branch.dissolved_on < branch.founded_on:
-            self.fail(row, "dissolved_on", rule_message(Branch, "dissolved_after_founded"))
+            self.fail(row, "dissolved_on", constraint_message(Branch, "dissolved_after_founded"))
         return len(self.errors) == before
 
 
@@ -377,13 +382,10 @@ class MemberImporter(PersonImporter):
             self.events.append((record, MembershipEventKind.REJOINED, record.joined_on, ""))
 
     def rules_hold(self, row: Row, record, branch: BranchRef) -> bool:
-        if record.left_on and record.left_on < record.joined_on:
-            self.fail(row, "left_on", rule_message(Member, "left_after_joined"))
-            return False
-        if record.left_on and not record.leave_reason:
-            self.fail(row, "leave_reason", rule_message(Member, "leave_reason_given"))
-            return False
-        return True
+        errors = membership_errors(
+            joined_on=record.joined_on, left_on=record.left_on, leave_reason=record.leave_reason
+        )
+        return not self.refuse(row, errors)
 
     def after_write(self) -> None:
         events = [
@@ -520,10 +522,7 @@ class ServiceRecordImporter(Importer):
             self.fail(row, "hours", hours_error)
             return
         if record is None:
-            if volunteer.status != VolunteerStatus.ACTIVE:
-                self.fail(
-                    row, "volunteer_id_number", _("A deregistered volunteer cannot log hours.")
-                )
+            if self.refuse(row, {"volunteer_id_number": volunteer_active_errors(volunteer)}):
                 return
             record = ServiceRecord(
                 volunteer_id=volunteer.id,
@@ -623,12 +622,7 @@ class DonationImporter(Importer):
     def _compare(self, row: Row, branch: BranchRef, old: dict) -> None:
         """An existing receipt number: unchanged if identical, else an error (reversal)."""
         if not in_scope(self.user, old["region_code"]):
-            self.fail(
-                row,
-                "receipt_no",
-                _("Receipt number %(receipt_no)s is already in use.")
-                % {"receipt_no": row.values["receipt_no"]},
-            )
+            self.fail(row, "receipt_no", receipt_no_in_use(row.values["receipt_no"]))
             return
         values = row.values
         new = {
@@ -678,29 +672,17 @@ class DonationImporter(Importer):
     def _plan_new(self, row: Row, branch: BranchRef, campaigns: dict, donors: dict) -> None:
         values = row.values
         before = len(self.errors)
-        self._check_receipt_no(row)
-        if values["amount"] < 0:
-            self.fail(row, "amount", _("The amount must be more than 0."))
-        if branch.status == BranchStatus.DISSOLVED:
-            self.fail(row, "branch", _("This branch is dissolved and cannot receive donations."))
-        kind = values.get("kind") or DonationKind.CASH
-        if kind == DonationKind.IN_KIND and not values.get("in_kind_description"):
-            self.fail(
-                row,
-                "in_kind_description",
-                _("A donation in kind needs the goods and their quantity."),
-            )
-        if values.get("designated") and not values.get("designation"):
-            self.fail(row, "designation", _("A designated donation needs its purpose."))
-        campaign_id = self._campaign(row, branch, campaigns)
+        campaign = self._campaign(row, branch, campaigns)
+        region = campaign and campaign[0]
+        self.refuse(row, new_donation_errors(values, branch=branch, campaign_region=region))
         donor_key = self._donor(row, branch, donors)
         if len(self.errors) > before:
             return
         donation = Donation(
             branch_id=branch.id,
             region_code=branch.region_id,
-            campaign_id=campaign_id,
-            kind=kind,
+            campaign_id=campaign and campaign[1],
+            kind=values.get("kind") or DonationKind.CASH,
             amount=values["amount"],
             in_kind_description=values.get("in_kind_description") or "",
             channel=values["channel"],
@@ -718,24 +700,6 @@ class DonationImporter(Importer):
             self.donor_of.append((donation, donor_key))
         self.creates.append(donation)
 
-    def _check_receipt_no(self, row: Row) -> None:
-        """The rules of a given receipt number (funds.services), without a query per row."""
-        receipt_no = row.values["receipt_no"]
-        if len(receipt_no) > RECEIPT_NO_MAX_LENGTH:
-            message = _("A receipt number has at most %(limit)d characters.") % {
-                "limit": RECEIPT_NO_MAX_LENGTH
-            }
-        elif receipt_no.endswith(REVERSAL_SUFFIX):
-            message = _("Receipt numbers ending in “-R” are kept for reversal entries.")
-        elif SERVER_RECEIPT_NO.match(receipt_no):
-            message = _(
-                "Receipt numbers like R2024-00000001 are assigned by the server; "
-                "leave the receipt number empty to get one."
-            )
-        else:
-            return
-        self.fail(row, "receipt_no", message)
-
     def _campaigns(self, rows: list[Row]) -> dict:
         names = {row.values.get("campaign") for row in rows} - {"", None}
         found = (
@@ -748,13 +712,19 @@ class DonationImporter(Importer):
             index[name].append((region_id, campaign_id))
         return index
 
-    def _campaign(self, row: Row, branch: BranchRef, campaigns: dict) -> int | None:
-        """The nearest campaign of that name organized at the branch's region or above it."""
+    def _campaign(self, row: Row, branch: BranchRef, campaigns: dict) -> tuple[str, int] | None:
+        """The nearest campaign of that name at the branch's region or above: (region, id).
+
+        Else one of that name below the branch (so in the user's region), which the rules
+        refuse in their own words.
+        """
         name = row.values.get("campaign")
         if not name:
             return None
-        above = [c for c in campaigns.get(name, []) if branch.region_id.startswith(c[0])]
-        if not above:
+        named = campaigns.get(name, [])
+        above = [c for c in named if branch.region_id.startswith(c[0])]
+        below = [c for c in named if c[0].startswith(branch.region_id)]
+        if not (above or below):
             self.fail(
                 row,
                 "campaign",
@@ -762,7 +732,7 @@ class DonationImporter(Importer):
                 % {"name": name},
             )
             return None
-        return max(above)[1]
+        return max(above) if above else min(below)
 
     def _donors(self, rows: list[Row]) -> dict:
         """Donors named in the sheet, and those holding its identifiers (one query)."""
@@ -796,39 +766,27 @@ class DonationImporter(Importer):
         ]
         if known:
             return max(known, key=lambda donor: len(donor.region_id))
-        if error := self._identifier_error(kind, identifier, branch):
-            self.fail(row, "donor_identifier", error)
+        errors = self._identifier_errors(kind, identifier, branch)
+        if self.refuse(row, {"donor_identifier": errors}):
             return None
         key = (branch.region_id, name, identifier, kind)
         if (
             identifier
             and self._new_identifiers.setdefault((branch.region_id, identifier), key) != key
         ):
-            self.fail(
-                row,
-                "donor_identifier",
-                _("A donor with this identifier is already registered at this region."),
-            )
+            self.fail(row, "donor_identifier", donor_identifier_in_use())
             return None
         self.new_donors.setdefault(
             key, Donor(region_id=branch.region_id, name=name, identifier=identifier, kind=kind)
         )
         return key
 
-    def _identifier_error(self, kind: str, identifier: str, branch: BranchRef) -> str | None:
-        """funds.services' rules for a donor's identifier."""
-        if not identifier:
-            return None
-        if kind == DonorKind.ANONYMOUS:
-            return _("An anonymous donor has no identifier.")
-        check = validate_id_number if kind == DonorKind.INDIVIDUAL else validate_credit_code
-        try:
-            check(identifier)
-        except ValidationError as error:
-            return error.messages[0]
-        if (branch.region_id, identifier) in self.identifiers_taken:
-            return _("A donor with this identifier is already registered at this region.")
-        return None
+    def _identifier_errors(self, kind: str, identifier: str, branch: BranchRef) -> list[str]:
+        """The identifier's rules; whether the region has it already, from the bulk lookup."""
+        errors = donor_identifier_errors(kind, identifier)
+        if not errors and (branch.region_id, identifier) in self.identifiers_taken:
+            errors = [donor_identifier_in_use()]
+        return errors
 
     def write(self, progress) -> None:
         Donor.objects.bulk_create(list(self.new_donors.values()), batch_size=BATCH)

@@ -21,7 +21,6 @@ from members.choices import (
     MemberKind,
     MembershipEventKind,
     ServiceRecordStatus,
-    VolunteerStatus,
 )
 from members.models import (
     Member,
@@ -31,8 +30,9 @@ from members.models import (
     Volunteer,
     VolunteerTeam,
 )
-from orgs.choices import BranchStatus
+from members.rules import volunteer_active_errors
 from orgs.models import Branch
+from orgs.rules import branch_open_errors
 from orgs.services import (
     reject_unknown_fields,
     restore_on_error,
@@ -81,8 +81,8 @@ def _compact(value: str) -> str:
 def _check_branch_open(branch: Branch, *, user: User | None) -> None:
     """The user may write at the branch, and it is not dissolved."""
     check_write_scope(user=user, code=branch.region_id, field="branch")
-    if branch.status == BranchStatus.DISSOLVED:
-        raise ValidationError({"branch": _("A dissolved branch takes no new records.")})
+    if errors := branch_open_errors(branch):
+        raise ValidationError({"branch": errors})
 
 
 def _record_event(member: Member, kind: str, happened_on: date, reason: str = "") -> None:
@@ -257,8 +257,8 @@ def service_record_submit(
 ) -> ServiceRecord:
     """Log a volunteer's hours, pending review; the team defaults to the volunteer's."""
     check_write_scope(user=user, code=volunteer.region_code, field="volunteer")
-    if volunteer.status != VolunteerStatus.ACTIVE:
-        raise ValidationError({"volunteer": _("A deregistered volunteer cannot log hours.")})
+    if errors := volunteer_active_errors(volunteer):
+        raise ValidationError({"volunteer": errors})
     team = team or volunteer.team
     if team is not None and team.branch_id != volunteer.branch_id:
         raise ValidationError({"team": _("The team belongs to another branch.")})

@@ -11,6 +11,7 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook
 
+from imports import engine
 from imports.specs import SPECS
 from tests.factories import BranchFactory
 
@@ -69,6 +70,19 @@ def sheet(kind: str, *records: dict) -> list[list]:
     """Header + one row per record (by header; missing cells blank)."""
     header = SPECS[kind].export_header()
     return [header] + [[record.get(h, "") for h in header] for record in records]
+
+
+def row_errors(kind: str, user, cells: dict) -> dict[str, list[str]]:
+    """The errors of a dry run of a one-row sheet, by column key; ``cells`` by column key."""
+    spec = SPECS[kind]
+    header = [column.header for column in spec.columns]
+    row = [cells.get(column.key, "") for column in spec.columns]
+    result, _importer = engine.check(spec, csv_bytes([header, row]), "f.csv", user=user)
+    keys = {column.header: column.key for column in spec.columns}
+    errors: dict[str, list[str]] = {}
+    for error in result.errors:
+        errors.setdefault(keys[error.column], []).append(error.message)
+    return errors
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,179 @@
+"""The rules of donations and donors, written once for every way a record comes in.
+
+The services (and through them the admin and the API) and the imports call these
+functions. Each returns the messages of every rule its values break: a list for one
+value, a dict of lists by field for a record, empty when all hold. The messages are those
+of the model constraints and validators the rules stand for, so the zh_Hans catalog
+translates them wherever they show. No function runs a query, except those whose name
+ends in ``_taken_errors``; the imports replace those with their own bulk lookups and
+say the same with ``receipt_no_in_use`` and ``donor_identifier_in_use``.
+
+Who may write where (the user's region) is the services' and the imports' own check.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from funds.choices import DonationKind, DonorKind
+from funds.models import Donation, Donor
+from funds.validators import parse_amount, validate_credit_code
+from orgs.choices import BranchStatus
+from orgs.validators import validate_id_number
+
+REVERSAL_SUFFIX = "-R"
+#: A given receipt number leaves room for its reversal's suffix in the 40-character column.
+RECEIPT_NO_MAX_LENGTH = Donation._meta.get_field("receipt_no").max_length - len(REVERSAL_SUFFIX)
+#: The shape of the numbers the server assigns; given numbers may not take it.
+SERVER_RECEIPT_NO = re.compile(r"^R\d{4}-\d{8}$")
+IDEMPOTENCY_KEY_MAX_LENGTH = Donation._meta.get_field("idempotency_key").max_length
+
+
+# Donations ------------------------------------------------------------------------------
+
+
+def new_donation_errors(
+    values: Mapping, *, branch, campaign_region: str | None = None
+) -> dict[str, list[str]]:
+    """Every rule a new donation breaks, by field.
+
+    ``values`` holds the donation's fields as given (the amount as text, a number or a
+    Decimal; ``receipt_no`` and ``idempotency_key`` only if given). ``branch`` is the
+    receiving branch, or anything with its ``status`` and ``region_id``;
+    ``campaign_region`` is the region code of the donation's campaign, if it has one.
+    A value left out (None) is the field's own "required" check, not a rule's.
+    """
+    key = values.get("idempotency_key")
+    checks = {
+        "branch": branch_errors(branch),
+        "campaign": campaign_errors(campaign_region, branch_region=branch.region_id),
+        "amount": [] if values.get("amount") is None else amount_errors(values["amount"]),
+        "received_on": received_on_errors(values.get("received_on")),
+        "in_kind_description": in_kind_description_errors(
+            values.get("kind"), values.get("in_kind_description")
+        ),
+        "designation": designation_errors(values.get("designated"), values.get("designation")),
+        "receipt_no": receipt_no_errors(values.get("receipt_no") or ""),
+        "idempotency_key": [] if key is None else idempotency_key_errors(key),
+    }
+    return {field: messages for field, messages in checks.items() if messages}
+
+
+def branch_errors(branch) -> list[str]:
+    """A branch that still exists receives donations."""
+    if branch.status == BranchStatus.DISSOLVED:
+        return [_("This branch is dissolved and cannot receive donations.")]
+    return []
+
+
+def campaign_errors(campaign_region: str | None, *, branch_region: str) -> list[str]:
+    """A campaign organized at the branch's region or a region above it (a city's drive)."""
+    if campaign_region is None or branch_region.startswith(campaign_region):
+        return []
+    return [_("The campaign must be organized at the branch's region or a region above it.")]
+
+
+def amount_errors(value) -> list[str]:
+    """A positive amount of yuan with at most 2 decimals, below 10^12 (``parse_amount``)."""
+    try:
+        parse_amount(value)
+    except ValidationError as error:
+        return error.messages
+    return []
+
+
+def received_on_errors(received_on) -> list[str]:
+    """A gift is recorded once received: not later than today."""
+    if isinstance(received_on, date) and received_on > timezone.localdate():
+        return [_("The date cannot be later than today.")]
+    return []
+
+
+def in_kind_description_errors(kind: str | None, description: str | None) -> list[str]:
+    """Goods are recorded with what they are and how many."""
+    if kind == DonationKind.IN_KIND and not (description or "").strip():
+        return [_("A donation in kind needs the goods and their quantity.")]
+    return []
+
+
+def designation_errors(designated: bool | None, designation: str | None) -> list[str]:
+    """A gift designated by its donor says for what."""
+    if designated and not (designation or "").strip():
+        return [_("A designated donation needs its purpose.")]
+    return []
+
+
+def receipt_no_errors(receipt_no: str) -> list[str]:
+    """A given receipt number: short enough for its reversal's, in no reserved shape.
+
+    An empty one is no error: the server assigns the next number.
+    """
+    if len(receipt_no) > RECEIPT_NO_MAX_LENGTH:
+        message = _("A receipt number has at most %(limit)d characters.") % {
+            "limit": RECEIPT_NO_MAX_LENGTH
+        }
+    elif receipt_no.endswith(REVERSAL_SUFFIX):
+        message = _("Receipt numbers ending in “-R” are kept for reversal entries.")
+    elif SERVER_RECEIPT_NO.match(receipt_no):
+        message = _(
+            "Receipt numbers like R2024-00000001 are assigned by the server; "
+            "leave the receipt number empty to get one."
+        )
+    else:
+        return []
+    return [message]
+
+
+def receipt_no_taken_errors(receipt_no: str) -> list[str]:
+    """Runs one query: whether a donation already has this receipt number."""
+    if Donation.objects.filter(receipt_no=receipt_no).exists():
+        return [receipt_no_in_use(receipt_no)]
+    return []
+
+
+def receipt_no_in_use(receipt_no: str) -> str:
+    """The message of a receipt number that another donation has."""
+    return _("Receipt number %(receipt_no)s is already in use.") % {"receipt_no": receipt_no}
+
+
+def idempotency_key_errors(key) -> list[str]:
+    """An idempotency key is text of 1 to 64 characters (its column's length)."""
+    if isinstance(key, str) and 0 < len(key) <= IDEMPOTENCY_KEY_MAX_LENGTH:
+        return []
+    message = _("An idempotency key has 1 to %(limit)d characters.")
+    return [message % {"limit": IDEMPOTENCY_KEY_MAX_LENGTH}]
+
+
+# Donors ---------------------------------------------------------------------------------
+
+
+def donor_identifier_errors(kind: str, identifier: str) -> list[str]:
+    """An individual's ID number, another donor's credit code; an anonymous donor has none."""
+    if not identifier:
+        return []
+    if kind == DonorKind.ANONYMOUS:
+        return [_("An anonymous donor has no identifier.")]
+    check = validate_id_number if kind == DonorKind.INDIVIDUAL else validate_credit_code
+    try:
+        check(identifier)
+    except ValidationError as error:
+        return error.messages
+    return []
+
+
+def donor_identifier_taken_errors(region_code: str, identifier: str) -> list[str]:
+    """Runs one query (none for a blank identifier): whether the region has a donor with it."""
+    if identifier and Donor.objects.filter(region_id=region_code, identifier=identifier).exists():
+        return [donor_identifier_in_use()]
+    return []
+
+
+def donor_identifier_in_use() -> str:
+    """The message of an identifier a donor registered at the same region already has."""
+    return _("A donor with this identifier is already registered at this region.")

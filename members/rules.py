@@ -1,0 +1,39 @@
+"""The rules of members and service hours that the services and the imports share.
+
+Like ``funds.rules``: pure functions (no query) returning the messages of the rules
+broken, by field for a record, empty when all hold. A member's dates are also the
+model's constraints, which the services check through ``validate_model``; the imports
+check them here, row by row, in the constraints' own words.
+"""
+
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from members.choices import VolunteerStatus
+from members.models import Member
+from orgs.rules import constraint_message
+
+
+def membership_errors(
+    *, joined_on: date | None, left_on: date | None, leave_reason: str
+) -> dict[str, list[str]]:
+    """A member leaves after joining, for a reason."""
+    checks = {
+        "left_on": _violated(
+            Member, "left_after_joined", left_on and joined_on and left_on < joined_on
+        ),
+        "leave_reason": _violated(Member, "leave_reason_given", left_on and not leave_reason),
+    }
+    return {field: messages for field, messages in checks.items() if messages}
+
+
+def volunteer_active_errors(volunteer) -> list[str]:
+    """Only a registered volunteer logs hours (``volunteer``: anything with its ``status``)."""
+    if volunteer.status != VolunteerStatus.ACTIVE:
+        return [_("A deregistered volunteer cannot log hours.")]
+    return []
+
+
+def _violated(model, suffix: str, broken) -> list[str]:
+    return [constraint_message(model, suffix)] if broken else []
