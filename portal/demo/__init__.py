@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 
+from core.access import UserRole
 from funds.models import Donation
 from orgs.choices import RegionLevel
 from orgs.models import Branch, Region, Standard, StandardItem
@@ -27,7 +28,6 @@ from portal.demo.facts import CITY, COUNTY, FIGURES, PROVINCE, PROVINCE_BRANCH
 from portal.demo.money import Gift, allocate
 from portal.demo.plan import Plan
 from portal.demo.regions import RegionTree, village_short
-from portal.models import UserRole
 
 __all__ = [
     "ACCOUNTS",

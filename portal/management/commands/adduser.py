@@ -21,10 +21,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.access import UserRole
 from imports.readers import FileError
 from imports.readers import decode as decode_csv
 from orgs.models import Region
-from portal.models import User, UserRole
+from portal.models import User
 
 CSV_COLUMNS = ["username", "region", "role", "password", "email"]
 UNAMBIGUOUS_CHARS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
