@@ -1,6 +1,6 @@
 """The one gate: which rows a user sees and what a user may do.
 
-A user's authority follows the region tree (DOMAIN.md): their region's subtree, the whole
+A user's authority follows the region tree: their region's subtree, the whole
 country for superusers. Their role says what they may do there. Every admin, API view,
 page, export, import, history view and service asks this module; nothing else compares
 roles or region codes.
@@ -200,12 +200,6 @@ def require(user, action: Action, obj=None, message=None) -> None:
     """Raise ``AccessDenied`` unless the user may do ``action`` (to ``obj``)."""
     if not can(user, action, obj):
         raise AccessDenied(message)
-
-
-def require_scope(user, code: str, message=None) -> None:
-    """Raise ``AccessDenied`` unless the region ``code`` lies in the user's subtree."""
-    if not in_scope(user, code):
-        raise AccessDenied(message or _("This region is outside your scope."))
 
 
 VIEW_ONLY = _("Your role can only view records.")

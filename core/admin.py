@@ -1,6 +1,6 @@
 """Region scope and roles in the admin: the base classes every ModelAdmin and inline builds on.
 
-A user's authority follows the region tree (DOMAIN.md). Each admin declares its rows (a
+A user's authority follows the region tree. Each admin declares its rows (a
 selector, or the model's ``visible_to``), and the base classes do the rest once:
 
 - rows, search results, autocomplete answers and foreign-key choices stay in the user's

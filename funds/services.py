@@ -15,11 +15,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import in_scope, reads_region, require_writer
+from core.services import save_or_refuse
 from funds.choices import DonationKind
 from funds.models import Campaign, Donation, Donor
 from funds.rules import (
@@ -28,6 +29,7 @@ from funds.rules import (
     donor_identifier_taken_errors,
     idempotency_key_errors,
     new_donation_errors,
+    receipt_no_in_use,
     receipt_no_taken_errors,
 )
 from funds.validators import parse_amount
@@ -236,32 +238,26 @@ def _donation_insert(
         donation.amount = parse_amount(amount)
     # The rules above check every check constraint a new donation can break (amount, goods,
     # purpose, date), with their own messages; the database enforces them all again, and
-    # _save_or_refuse words a violation like full_clean() would. Validating the constraints
+    # save_or_refuse words a violation like full_clean() would. Validating the constraints
     # in full_clean() too took 18 queries (one SELECT in a savepoint each); the foreign keys
     # are instances the request already loaded in scope, and the database enforces them.
     exclude = [*DONATION_LOADED, *([] if receipt_no else ["receipt_no"])]
     with transaction.atomic():
         # An empty receipt number is assigned after the checks, so a refusal spends no number.
-        _validate(donation, rules, exclude=exclude, validate_constraints=False)
+        # The rules asked whether a given receipt number is taken; one taken meanwhile by a
+        # concurrent write is refused by the unique index, in the rule's words.
+        _validate(
+            donation, rules, exclude=exclude, validate_constraints=False, validate_unique=False
+        )
         donation.receipt_no = receipt_no or _next_receipt_no(donation.received_on)
-        _save_or_refuse(donation)
+        save_or_refuse(
+            donation, unique_messages={"receipt_no": receipt_no_in_use(donation.receipt_no)}
+        )
     return donation
 
 
 #: A new donation's foreign keys: instances loaded (and scope-checked) before the service.
 DONATION_LOADED = ["branch", "donor", "campaign", "recorded_by"]
-
-
-def _save_or_refuse(instance: models.Model) -> None:
-    """Save; a check constraint the database refuses raises its ValidationError message."""
-    try:
-        instance.save()
-    except IntegrityError as error:
-        name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
-        for constraint in instance._meta.constraints:
-            if isinstance(constraint, models.CheckConstraint) and constraint.name == name:
-                raise ValidationError(constraint.get_violation_error_message()) from error
-        raise
 
 
 def _stripped(fields: dict) -> dict:
@@ -391,6 +387,7 @@ def _validate(
     *,
     exclude: Iterable[str] = (),
     validate_constraints: bool = True,
+    validate_unique: bool = True,
 ) -> None:
     """Raise the failed ``rules`` and ``full_clean()``'s errors together, by field.
 
@@ -399,7 +396,11 @@ def _validate(
     """
     errors = {field: _listed(error) for field, error in rules.items() if error}
     try:
-        instance.full_clean(exclude=[*errors, *exclude], validate_constraints=validate_constraints)
+        instance.full_clean(
+            exclude=[*errors, *exclude],
+            validate_unique=validate_unique,
+            validate_constraints=validate_constraints,
+        )
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     if errors:

@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core.services import constraint_name, refusal
 from imports import cells, readers, xlsx
 from imports.readers import FileError
 from imports.specs import Column, Spec
@@ -101,7 +103,7 @@ def run(spec: Spec, data: bytes, file_name: str, *, user, progress: Progress = n
             if result.ok:
                 importer.write(progress)
     except IntegrityError as error:
-        raise ImportFailed(constraint_message(spec, error)) from error
+        raise ImportFailed(refusal_message(error)) from error
     except DatabaseError as error:
         raise ImportFailed(
             _("The database refused the import, so nothing was saved: %(error)s")
@@ -110,18 +112,16 @@ def run(spec: Spec, data: bytes, file_name: str, *, user, progress: Progress = n
     return result
 
 
-def constraint_message(spec: Spec, error: IntegrityError) -> str:
+def refusal_message(error: IntegrityError) -> str:
     """The violated constraint's own message when it is known, else the database's words."""
-    name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
-    from django.apps import apps
-
+    name = constraint_name(error)
     for model in apps.get_models():
-        for constraint in model._meta.constraints:
-            if constraint.name == name:
-                return _(
-                    "Nothing was saved: %(message)s (a record changed while the file was "
-                    "imported; check the file again and retry)."
-                ) % {"message": constraint.get_violation_error_message()}
+        refused = refusal(model, name)
+        if refused is not None and name and not name.endswith("_key"):
+            return _(
+                "Nothing was saved: %(message)s (a record changed while the file was "
+                "imported; check the file again and retry)."
+            ) % {"message": " ".join(refused.messages)}
     if name and name.endswith("_key"):
         return _(
             "Nothing was saved: a record with the same key was added while the file was "

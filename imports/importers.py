@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import in_scope
+from core.services import constraint_message
 from funds.choices import DonationKind, DonorKind
 from funds.models import Campaign, Donation, Donor
 from funds.rules import (
@@ -34,7 +35,7 @@ from members.models import Member, MembershipEvent, ServiceRecord, Volunteer
 from members.rules import membership_errors, volunteer_active_errors
 from orgs.choices import CODE_LENGTH, TERRITORIAL_KINDS, BranchRating, BranchStatus
 from orgs.models import Branch
-from orgs.rules import branch_open_errors, constraint_message
+from orgs.rules import branch_open_errors
 
 BATCH = 2000
 

@@ -30,7 +30,6 @@ from openpyxl.utils.datetime import (
     from_ISO8601,
 )
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 SEP = "}"

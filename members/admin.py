@@ -14,6 +14,7 @@ from core.admin import (
     year_filter,
 )
 from members.models import (
+    UNIFICATIONS,
     Member,
     MembershipEvent,
     Position,
@@ -39,15 +40,6 @@ from members.services import (
 )
 from orgs.admin import RegionFilter
 from orgs.validators import mask_id_number, mask_phone
-
-UNIFICATION_FIELDS = [
-    "unified_name",
-    "unified_insignia",
-    "unified_uniform",
-    "unified_service",
-    "commitment_signed",
-    "managed_online",
-]
 
 
 def ended_filter(field: str, title, current_label, ended_label) -> type[admin.SimpleListFilter]:
@@ -137,7 +129,7 @@ class PositionAdmin(ScopedAdmin):
 
 class VolunteerTeamInline(ScopedTabularInline):
     model = VolunteerTeam
-    fields = ["name", "service_type", "founded_on", *UNIFICATION_FIELDS]
+    fields = ["name", "service_type", "founded_on", *UNIFICATIONS]
 
 
 @admin.register(VolunteerTeam)
@@ -162,7 +154,7 @@ class VolunteerTeamAdmin(ScopedAdmin):
 
     @admin.display(description=_("Six unifications"))
     def unifications(self, team):
-        return f"{team.six_unifications_met}/{len(UNIFICATION_FIELDS)}"
+        return f"{team.six_unifications_met}/{len(UNIFICATIONS)}"
 
 
 @admin.register(Volunteer)

@@ -175,6 +175,17 @@ class Position(TimeStampedModel):
         return f"{self.get_role_display()} {self.holder_name}"
 
 
+#: The "six unifications" (六统一) a volunteer team is assessed by, as its flag fields.
+UNIFICATIONS = (
+    "unified_name",
+    "unified_insignia",
+    "unified_uniform",
+    "unified_service",
+    "commitment_signed",
+    "managed_online",
+)
+
+
 class VolunteerTeam(TimeStampedModel):
     """A volunteer service team of a branch, with its service type and "six unifications"."""
 
@@ -214,16 +225,7 @@ class VolunteerTeam(TimeStampedModel):
     @property
     def six_unifications_met(self) -> int:
         """How many of the "six unifications" the team meets (no query)."""
-        return sum(
-            (
-                self.unified_name,
-                self.unified_insignia,
-                self.unified_uniform,
-                self.unified_service,
-                self.commitment_signed,
-                self.managed_online,
-            )
-        )
+        return sum(getattr(self, name) for name in UNIFICATIONS)
 
 
 class VolunteerQuerySet(RegionScopedQuerySet):

@@ -10,9 +10,9 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from core.services import constraint_message
 from members.choices import VolunteerStatus
 from members.models import Member
-from orgs.rules import constraint_message
 
 
 def membership_errors(

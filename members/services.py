@@ -22,6 +22,7 @@ from members.choices import (
     MembershipEventKind,
     ServiceRecordStatus,
 )
+from members.models import UNIFICATIONS as TEAM_UNIFICATIONS
 from members.models import (
     Member,
     MembershipEvent,
@@ -43,16 +44,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser as User
 
 #: The "six unifications" (六统一) flags ``team_create`` takes.
-UNIFICATIONS = frozenset(
-    [
-        "unified_name",
-        "unified_insignia",
-        "unified_uniform",
-        "unified_service",
-        "commitment_signed",
-        "managed_online",
-    ]
-)
+UNIFICATIONS = frozenset(TEAM_UNIFICATIONS)
 
 #: The field each named constraint is about, so that its message shows beside that field.
 CONSTRAINT_FIELDS = {

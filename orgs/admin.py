@@ -22,7 +22,7 @@ from core.admin import (
 )
 from core.regions import REGION_CODE_PATTERN
 from orgs.choices import CODE_LENGTH
-from orgs.models import Assessment, Branch, Region, Standard, StandardItem
+from orgs.models import BRANCH_FIELDS, Assessment, Branch, Region, Standard, StandardItem
 from orgs.selectors import branch_list, standard_list
 from orgs.services import assessment_record, branch_register
 
@@ -110,24 +110,6 @@ class AssessmentInline(ReadOnlyTabularInline):
     @admin.display(description=_("Items met"))
     def met(self, assessment):
         return met_text(assessment.met_count, assessment.item_count)
-
-
-BRANCH_FIELDS = [
-    "name",
-    "region",
-    "kind",
-    "status",
-    "rating",
-    "parent",
-    "founded_on",
-    "dissolved_on",
-    "first_congress_on",
-    "supervisory_board_on",
-    "bodies_complete",
-    "address",
-    "phone",
-    "note",
-]
 
 
 @admin.register(Branch)

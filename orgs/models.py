@@ -119,6 +119,25 @@ def _territorial_level_condition() -> Q:
     return condition
 
 
+#: A branch's own fields, in the order the admin, the API and the services take them.
+BRANCH_FIELDS = (
+    "name",
+    "region",
+    "kind",
+    "status",
+    "rating",
+    "parent",
+    "founded_on",
+    "dissolved_on",
+    "first_congress_on",
+    "supervisory_board_on",
+    "bodies_complete",
+    "address",
+    "phone",
+    "note",
+)
+
+
 class Branch(TimeStampedModel):
     """A grassroots organization (a Red Cross society, a party organization, ...) at a region."""
 

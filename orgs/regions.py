@@ -23,7 +23,7 @@ LEVELS = {1: 2, 2: 4, 3: 6, 4: 9, 5: 12}  # level number → code length
 
 
 def region_kind(code: str) -> str:
-    """The kind of a township- or village-level unit, from its code ranges (DOMAIN.md)."""
+    """The kind of a township- or village-level unit, from its code ranges."""
     if len(code) == 9:
         n = int(code[6:9])
         if n < 100:

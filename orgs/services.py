@@ -17,27 +17,23 @@ from django.utils.translation import gettext as _
 
 from core.access import check_write_scope
 from orgs.choices import BranchStatus
-from orgs.models import Assessment, Branch, Region, Standard, StandardItem
+from orgs.models import BRANCH_FIELDS, Assessment, Branch, Region, Standard, StandardItem
 from orgs.validators import validate_phone
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser as User
 
 #: Fields ``branch_register`` takes beyond its named arguments.
-BRANCH_DETAILS = frozenset(
-    [
-        "rating",
-        "dissolved_on",
-        "first_congress_on",
-        "supervisory_board_on",
-        "bodies_complete",
-        "address",
-        "phone",
-        "note",
-    ]
-)
+BRANCH_DETAILS = frozenset(BRANCH_FIELDS) - {
+    "name",
+    "region",
+    "kind",
+    "status",
+    "parent",
+    "founded_on",
+}
 #: Fields ``branch_update`` changes; the region changes only through ``branch_move``.
-BRANCH_EDITABLE = BRANCH_DETAILS | {"name", "kind", "status", "parent", "founded_on"}
+BRANCH_EDITABLE = frozenset(BRANCH_FIELDS) - {"region"}
 
 #: The field each named constraint is about, so that its message shows beside that field.
 CONSTRAINT_FIELDS = {

@@ -62,7 +62,6 @@ class DonationViewSet(ScopedViewSet):
     selector = donation_list
     serializer_class = s.DonationSerializer
     filterset_class = DonationFilterSet
-    create_service = donation_record
 
     def perform_create(self, serializer):
         # The service records the donation in scope, in its own transaction. A donation just

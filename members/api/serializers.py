@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from core.api.base import PortalModelSerializer, request_user
 from core.api.personal_data import LogsPersonalDataViews
-from members.models import Member, Position, ServiceRecord, Volunteer, VolunteerTeam
+from members.models import UNIFICATIONS, Member, Position, ServiceRecord, Volunteer, VolunteerTeam
 from orgs.validators import mask_id_number, mask_phone
 
 PERSONAL_DATA = {"phone": mask_phone, "id_number": mask_id_number}
@@ -100,12 +100,7 @@ class VolunteerTeamSerializer(PortalModelSerializer):
             "name",
             "service_type",
             "founded_on",
-            "unified_name",
-            "unified_insignia",
-            "unified_uniform",
-            "unified_service",
-            "commitment_signed",
-            "managed_online",
+            *UNIFICATIONS,
             "six_unifications_met",
             "volunteer_count",
             "created_at",

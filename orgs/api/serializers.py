@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from core.api.base import PortalModelSerializer, ScopedPrimaryKeyRelatedField
 from orgs.choices import RegionKind
-from orgs.models import Assessment, Branch, Region, Standard, StandardItem
+from orgs.models import BRANCH_FIELDS, Assessment, Branch, Region, Standard, StandardItem
 from orgs.selectors import standard_list
 
 
@@ -35,20 +35,7 @@ class BranchSerializer(PortalModelSerializer):
         model = Branch
         fields = [
             "id",
-            "name",
-            "region",
-            "kind",
-            "status",
-            "rating",
-            "parent",
-            "founded_on",
-            "dissolved_on",
-            "first_congress_on",
-            "supervisory_board_on",
-            "bodies_complete",
-            "address",
-            "phone",
-            "note",
+            *BRANCH_FIELDS,
             "standard",
             "created_at",
             "updated_at",

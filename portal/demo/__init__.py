@@ -1,4 +1,4 @@
-"""The demo data set: Jiangxi province shaped after DOMAIN.md, the same for the same seed.
+"""The demo data set: Jiangxi province shaped after its published figures, the same for the same seed.
 
 ``build(seed=...)`` plans unsaved records in memory, parents referenced as objects, and
 ``write(plan)`` inserts them with ``bulk_create`` in dependency order, so the database's

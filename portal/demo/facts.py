@@ -18,7 +18,7 @@ YEARS = range(2019, 2026)
 LAST_DAY = Date(2025, 12, 31)
 CENT = Decimal("0.01")
 
-# Reported figures (DOMAIN.md), reproduced exactly, in yuan.
+# Reported figures, reproduced exactly, in yuan.
 JIAN_GIVING_DAY = {2019: Decimal("5169000.00"), 2020: Decimal("14000000.00")}
 JIAN_CASH_2019 = Decimal("25510000.00")
 JIAN_COVID = Decimal("70139000.00")
@@ -41,7 +41,7 @@ FIGURES = [
     (_("Ji'an, COVID-19 appeal in money and goods"), Q(campaign__kind=CampaignKind.EMERGENCY)),
 ]
 
-# Jiangxi's branches (DOMAIN.md); the sectoral ones at full size.
+# Jiangxi's branches; the sectoral ones at full size.
 TOWNSHIP_BRANCHES = 851  # province-wide, Ji'an's 224 included
 COMMUNITY_BRANCHES = 110
 SECTORAL = {

@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from core.services import save_or_refuse
 from funds.models import Donation
-from funds.services import _save_or_refuse, donation_record
+from funds.services import donation_record
 from tests.conftest import TIANYU
 from tests.factories import BranchFactory, CampaignFactory, DonorFactory
 
@@ -92,5 +93,5 @@ def test_a_constraint_the_database_refuses_reads_like_full_clean(branch):
         designated=True,
     )
     with translation.override("en"), pytest.raises(ValidationError) as refused:
-        _save_or_refuse(unlabelled)
+        save_or_refuse(unlabelled)
     assert refused.value.messages == ["A designated donation needs its purpose."]

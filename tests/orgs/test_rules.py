@@ -5,9 +5,10 @@ from types import SimpleNamespace
 import pytest
 from django.utils import translation
 
+from core.services import constraint_message
 from orgs.choices import BranchStatus
 from orgs.models import Branch
-from orgs.rules import branch_open_errors, constraint_message
+from orgs.rules import branch_open_errors
 
 
 @pytest.fixture(autouse=True)

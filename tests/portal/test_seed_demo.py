@@ -1,4 +1,4 @@
-"""manage.py seed_demo: DOMAIN.md's figures, the demo accounts, determinism and idempotence."""
+"""manage.py seed_demo: the published figures, the demo accounts, determinism and idempotence."""
 
 import datetime
 import io

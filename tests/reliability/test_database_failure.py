@@ -9,7 +9,14 @@ and records the donation with a retry under the same Idempotency-Key.
 import psycopg2
 import pytest
 import requests
-from django.db import DatabaseError, connection, connections
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+)
 from rest_framework.authtoken.models import Token
 
 from funds.models import Donation
@@ -129,18 +136,36 @@ def test_a_database_error_after_the_insert_without_a_key_saves_nothing(
     assert snapshot() == before
 
 
-def test_a_database_error_on_a_page_is_not_turned_into_json(client, county_staff, monkeypatch):
+def test_a_database_error_on_a_page_is_a_503_page_in_chinese(client, county_staff, monkeypatch):
     from portal import views
 
     def fail(*args, **kwargs):
-        raise DatabaseError("connection lost")
+        raise OperationalError("connection lost")
 
     monkeypatch.setattr(views, "branch_get", fail)
     client.raise_request_exception = False
     client.force_login(county_staff)
     response = client.get("/branches/1/")
-    assert response.status_code == 500
+    assert response.status_code == 503
     assert response["Content-Type"].startswith("text/html")
+    assert response["Retry-After"] == "5"
+    assert "数据库暂时无法连接" in response.text
+
+
+def test_a_database_error_in_the_admin_is_a_503_page_in_english_on_request(
+    client, county_staff, monkeypatch
+):
+    from core.admin import ScopedAdmin
+
+    def fail(*args, **kwargs):
+        raise InterfaceError("connection already closed")
+
+    monkeypatch.setattr(ScopedAdmin, "get_queryset", fail)
+    client.raise_request_exception = False
+    client.force_login(county_staff)
+    response = client.get("/admin/members/member/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 503
+    assert "The database cannot be reached at the moment" in response.text
 
 
 def test_a_body_with_too_many_fields_is_a_json_400(client, county_staff):
@@ -151,3 +176,15 @@ def test_a_body_with_too_many_fields_is_a_json_400(client, county_staff):
     )
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
+
+
+def test_a_refused_statement_on_a_page_is_not_called_an_outage(client, county_staff, monkeypatch):
+    from portal import views
+
+    def fail(*args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(views, "branch_get", fail)
+    client.raise_request_exception = False
+    client.force_login(county_staff)
+    assert client.get("/branches/1/").status_code == 500
