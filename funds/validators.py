@@ -6,11 +6,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.text import ascii_number
+
 FEN = Decimal("0.01")
 #: The amount columns hold 14 digits, 2 of them fen: amounts stay below 10^12 yuan.
 AMOUNT_LIMIT = Decimal(10) ** 12
 #: "1234.5", "1,234.50", "-5": plain digits or thousands grouped by commas, with a sign.
-AMOUNT_PATTERN = re.compile(r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
+AMOUNT_PATTERN = re.compile(r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$", re.ASCII)
 
 #: GB 32100-2015: 31 characters (no I, O, S, V, Z) and the weights of the check character.
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -42,7 +44,8 @@ def _to_decimal(value) -> Decimal:
     if isinstance(value, bool):
         raise invalid
     if isinstance(value, str):
-        text = value.strip()
+        # Full-width digits are read as digits; those of other scripts are refused.
+        text = ascii_number(value.strip())
         if not AMOUNT_PATTERN.match(text):
             raise invalid
         value = text.replace(",", "")

@@ -5,8 +5,10 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.admin import TokenAdmin as DRFTokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
-from core.access import grantable_roles, sees_country, visible_accounts
+from core.access import Action, can, grantable_roles, sees_country, visible_accounts
 from core.admin import ScopedAdmin
 from core.models import RegionScopedQuerySet
 from members.admin import PositionInline, VolunteerTeamInline
@@ -115,3 +117,38 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     @admin.display(description=_("Name"), ordering="last_name")
     def full_name(self, user):
         return f"{user.last_name}{user.first_name}"
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class TokenAdmin(DRFTokenAdmin):
+    """API tokens of the accounts an admin manages: listed (never their keys) and revoked.
+
+    A token also ends by itself when its account's password, role or region changes.
+    """
+
+    list_display = ["user", "created"]
+    list_filter = []
+    fields = ["user", "created"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        accounts = visible_accounts(request.user, UserQuerySet(User))
+        return super().get_queryset(request).filter(user__in=accounts).select_related("user")
+
+    def has_module_permission(self, request):
+        return can(request.user, Action.MANAGE_USERS)
+
+    def has_view_permission(self, request, obj=None):
+        return can(request.user, Action.MANAGE_USERS)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return can(request.user, Action.MANAGE_USERS)

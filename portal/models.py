@@ -1,5 +1,6 @@
 """Portal accounts: every user has a region (their scope) and a role."""
 
+import pgtrigger
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -36,5 +37,16 @@ class User(AbstractUser):
                 condition=Q(is_superuser=True) | Q(region__isnull=False),
                 name="%(app_label)s_%(class)s_region_unless_superuser",
                 violation_error_message=_("Every user except superusers needs a region."),
+            ),
+        ]
+        triggers = [
+            # A new password (a reset too, or an unusable one), another role or region, or a
+            # deactivation ends the account's API token, whatever made the change.
+            pgtrigger.Trigger(
+                name="revoke_tokens",
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange("password", "role", "region", "is_active"),
+                func="DELETE FROM authtoken_token WHERE user_id = NEW.id; RETURN NULL;",
             ),
         ]

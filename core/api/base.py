@@ -21,6 +21,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.access import AccessDenied, Action, can
 from core.api.permissions import PortalPagination, RolePermission
+from core.text import ascii_number
 
 __all__ = ["PortalPagination", "RolePermission"]
 
@@ -73,6 +74,21 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return super().get_queryset().visible_to(user)
 
 
+class NumberField(serializers.DecimalField):
+    """A decimal as people type it: full-width digits read as digits, other scripts' refused.
+
+    DRF's own field hands the text to ``Decimal``, which reads Arabic-Indic and other digits
+    silently (core.text).
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = ascii_number(data)
+            if not data.strip().isascii():
+                self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class PortalModelSerializer(serializers.ModelSerializer):
     """Checks the shape of a request only: business rules live in the services.
 
@@ -81,6 +97,10 @@ class PortalModelSerializer(serializers.ModelSerializer):
     """
 
     serializer_related_field = ScopedPrimaryKeyRelatedField
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DecimalField: NumberField,
+    }
     masked_fields: dict[str, Callable[[str], str]] = {}
 
     def get_validators(self):
