@@ -1,27 +1,48 @@
-"""Summary tables of donations, kept exact by database triggers.
+"""Summary tables of donations: each declared once.
 
-Donations per township, year and channel; per county, campaign and year (finer campaign rows
-would be too many to read fast). The triggers live in funds migration 0006; docs/METRICS.md
-defines the figures. Reversal entries are negative and are summed like any other entry.
+Donations per township, year and channel and per county, year and channel; per county,
+campaign and year and per township, campaign and year; per county, year and month. One
+trigger on the donations keeps them all, in this order of tables, each in key order; it, the
+rebuild from the records and the rollups' reads are generated from these declarations
+(core.summaries). docs/METRICS.md defines the figures. Reversal entries are negative and are
+summed like any other entry.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.summaries import COUNTY_GRAIN, TOWNSHIP_GRAIN, Records, Summary, SummaryTable
 from funds.choices import DonationChannel
 from funds.models import Campaign
 from orgs.db import RegionCodeField
-from orgs.summaries import COUNTY_GRAIN, Summary
 
-#: Columns the donation summaries share: net count, net money, net value of goods.
-FIGURES_SQL = """
-    sum(CASE WHEN reverses_id IS NULL THEN 1 ELSE -1 END)::int AS donations,
-    sum(CASE WHEN kind = 'cash' THEN amount ELSE 0 END) AS amount,
-    sum(CASE WHEN kind = 'in_kind' THEN amount ELSE 0 END) AS in_kind_value
-"""
+#: Every donation entry, reversal entries included.
+DONATIONS = Records("funds_donation")
+#: The entries of donations to a campaign.
+CAMPAIGN_DONATIONS = Records("funds_donation", where="campaign_id IS NOT NULL")
+#: The year a donation was received.
+YEAR_RECEIVED = "extract(year FROM received_on)::int"
+#: The figures the donation summaries share: net count, net money, net value of goods.
+DONATION_FIGURES = {
+    "donations": "CASE WHEN reverses_id IS NULL THEN 1 ELSE -1 END",
+    "amount": "CASE WHEN kind = 'cash' THEN amount ELSE 0 END",
+    "in_kind_value": "CASE WHEN kind = 'in_kind' THEN amount ELSE 0 END",
+}
+#: Donations per region, year and channel.
+BY_CHANNEL = Summary(
+    records=(DONATIONS,),
+    keys={"year": YEAR_RECEIVED, "channel": "channel"},
+    figures=DONATION_FIGURES,
+)
+#: Donations per region, campaign and year.
+BY_CAMPAIGN = Summary(
+    records=(CAMPAIGN_DONATIONS,),
+    keys={"campaign_id": "campaign_id", "year": YEAR_RECEIVED},
+    figures=DONATION_FIGURES,
+)
 
 
-class DonationFigures(Summary):
+class DonationFigures(SummaryTable):
     """The figures of a donation summary row (all net of reversal entries)."""
 
     donations = models.IntegerField(
@@ -46,39 +67,11 @@ class DonationSummary(DonationFigures):
     year = models.IntegerField(_("Year"))
     channel = models.CharField(_("Channel"), max_length=10, choices=DonationChannel)
 
-    records_sql = f"""
-        SELECT {{key}} AS region_code, extract(year FROM received_on)::int AS year, channel,
-               {FIGURES_SQL}
-          FROM funds_donation
-         WHERE {{where}}
-         GROUP BY 1, 2, 3
-    """  # noqa: S608 (fixed SQL fragments)
+    summary = BY_CHANNEL.at(TOWNSHIP_GRAIN)
 
     class Meta:
         verbose_name = _("Donation summary")
         verbose_name_plural = _("Donation summary")
-        ordering = ["region_code", "year", "channel"]
-
-    def __str__(self):
-        return f"{self.region_code} {self.year} {self.channel}: {self.amount}"
-
-
-class CountyDonationSummary(DonationFigures):
-    """DonationSummary per county: the rows a country, province or city rollup groups.
-
-    Keyed by year first: a rollup reads one year of a subtree (13,378 rows for the country)."""
-
-    pk = models.CompositePrimaryKey("year", "region_code", "channel")
-    region_code = RegionCodeField()
-    year = models.IntegerField(_("Year"))
-    channel = models.CharField(_("Channel"), max_length=10, choices=DonationChannel)
-
-    grain = COUNTY_GRAIN
-    records_sql = DonationSummary.records_sql
-
-    class Meta:
-        verbose_name = _("County donation summary")
-        verbose_name_plural = _("County donation summary")
         ordering = ["region_code", "year", "channel"]
 
     def __str__(self):
@@ -99,14 +92,7 @@ class CampaignSummary(DonationFigures):
     )
     year = models.IntegerField(_("Year"))
 
-    grain = COUNTY_GRAIN
-    records_sql = f"""
-        SELECT {{key}} AS region_code, campaign_id, extract(year FROM received_on)::int AS year,
-               {FIGURES_SQL}
-          FROM funds_donation
-         WHERE campaign_id IS NOT NULL AND {{where}}
-         GROUP BY 1, 2, 3
-    """  # noqa: S608 (fixed SQL fragments)
+    summary = BY_CAMPAIGN.at(COUNTY_GRAIN)
 
     class Meta:
         verbose_name = _("Campaign summary")
@@ -115,6 +101,27 @@ class CampaignSummary(DonationFigures):
 
     def __str__(self):
         return f"{self.region_code} {self.campaign_id} {self.year}: {self.amount}"
+
+
+class CountyDonationSummary(DonationFigures):
+    """DonationSummary per county: the rows a country, province or city rollup groups.
+
+    Keyed by year first: a rollup reads one year of a subtree (13,378 rows for the country)."""
+
+    pk = models.CompositePrimaryKey("year", "region_code", "channel")
+    region_code = RegionCodeField()
+    year = models.IntegerField(_("Year"))
+    channel = models.CharField(_("Channel"), max_length=10, choices=DonationChannel)
+
+    summary = BY_CHANNEL.at(COUNTY_GRAIN)
+
+    class Meta:
+        verbose_name = _("County donation summary")
+        verbose_name_plural = _("County donation summary")
+        ordering = ["region_code", "year", "channel"]
+
+    def __str__(self):
+        return f"{self.region_code} {self.year} {self.channel}: {self.amount}"
 
 
 class TownshipCampaignSummary(DonationFigures):
@@ -133,7 +140,7 @@ class TownshipCampaignSummary(DonationFigures):
     )
     year = models.IntegerField(_("Year"))
 
-    records_sql = CampaignSummary.records_sql
+    summary = BY_CAMPAIGN.at(TOWNSHIP_GRAIN)
 
     class Meta:
         verbose_name = _("Township campaign summary")
@@ -153,15 +160,12 @@ class DonationMonthSummary(DonationFigures):
     year = models.IntegerField(_("Year"))
     month = models.SmallIntegerField(_("Month"))
 
-    grain = COUNTY_GRAIN
-    records_sql = f"""
-        SELECT {{key}} AS region_code, extract(year FROM received_on)::int AS year,
-               extract(month FROM received_on)::smallint AS month,
-               {FIGURES_SQL}
-          FROM funds_donation
-         WHERE {{where}}
-         GROUP BY 1, 2, 3
-    """  # noqa: S608 (fixed SQL fragments)
+    summary = Summary(
+        grain=COUNTY_GRAIN,
+        records=(DONATIONS,),
+        keys={"year": YEAR_RECEIVED, "month": "extract(month FROM received_on)::smallint"},
+        figures=DONATION_FIGURES,
+    )
 
     class Meta:
         verbose_name = _("Donation month summary")

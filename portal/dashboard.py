@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.summaries import rows_sql, serving
 from funds.choices import DonationKind
 from funds.models import Donation
 from funds.summaries import CountyDonationSummary, DonationMonthSummary, DonationSummary
@@ -28,7 +29,6 @@ from members.summaries import CountyServiceHoursSummary, ServiceHoursSummary
 from orgs.choices import CODE_LENGTH, BranchKind, RegionLevel
 from orgs.models import Branch, Region
 from orgs.selectors import branch_list
-from orgs.summaries import COUNTY_GRAIN
 from portal.rollups import ZERO_HOURS, one_snapshot, region_rollup, summary_alias
 
 ZERO = Decimal("0")
@@ -61,8 +61,8 @@ def latest_year(*, region: Region | None) -> int:
     """
     this_year = timezone.localdate().year
     # Per county and month: a few rows per county; a township's own rows are finer.
-    coarse = region is None or len(region.code) <= DonationMonthSummary.grain
-    model = DonationMonthSummary if coarse else DonationSummary
+    length = len(region.code) if region else 0
+    model = serving((DonationMonthSummary, DonationSummary), length) or DonationSummary
     summaries = model.objects.filter(year__lte=this_year, donations__gt=0)
     if region is not None:
         summaries = summaries.filter(region_code__startswith=region.code)
@@ -118,15 +118,11 @@ def donation_months(*, code: str | None, year: int) -> tuple[list[dict], dict]:
     on the alias the summaries are read from (the replica of a dashboard request, if any).
     """
     code = code or ""
-    if len(code) <= COUNTY_GRAIN:
-        months = DonationMonthSummary._meta.db_table
-        years = CountyDonationSummary._meta.db_table
-        hours = CountyServiceHoursSummary._meta.db_table
-    else:
-        months = f"({DonationMonthSummary.from_records(cut=False, scoped=True)})"
-        years = DonationSummary._meta.db_table
-        hours = ServiceHoursSummary._meta.db_table
-    sql = MONTHS_SQL.format(months=months, years=years, hours=hours)
+    sql = MONTHS_SQL.format(
+        months=rows_sql((DonationMonthSummary,), len(code)),
+        years=rows_sql((CountyDonationSummary, DonationSummary), len(code)),
+        hours=rows_sql((CountyServiceHoursSummary, ServiceHoursSummary), len(code)),
+    )
     with connections[summary_alias()].cursor() as cursor:
         cursor.execute(sql, {"prefix": f"{code}%", "year": year})
         rows = cursor.fetchall()

@@ -22,7 +22,8 @@ Outside a caller's transaction the eight share one REPEATABLE READ snapshot, tak
 first runs: ``as_of``. Money per campaign is read per county (CampaignSummary) down to a
 city's children, per township (TownshipCampaignSummary) for a county's. Where the children
 are finer than every summary's grain (a township's villages) the same rows are computed from
-the records of that subtree instead, by the summary's own ``from_records()``. The queries run
+the records of that subtree instead, by the summary's declared rebuild
+(``core.summaries.rows_sql`` decides, for the dashboards' months too). The queries run
 on the alias the router reads from (``summary_alias()``: a replica for the dashboards and
 the rollup API when one is configured).
 """
@@ -37,6 +38,7 @@ from django.db import connections, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
+from core.summaries import SummaryTable, rows_sql
 from funds.choices import DonationChannel
 from funds.summaries import (
     CampaignSummary,
@@ -63,7 +65,6 @@ from orgs.summaries import (
     BranchSummary,
     CountyBranchSummary,
     CountyCoverageSummary,
-    Summary,
     TownshipSummary,
 )
 from portal.routers import read_alias
@@ -103,7 +104,8 @@ BRANCHES_SQL = """
      GROUP BY 1, 2, 3
 """
 
-# 3. Township and village coverage: the county rows, or one row per township-level unit.
+# 3. Township and village coverage: the county rows, or one row per township-level unit (with
+# the county rows' columns).
 TOWNSHIPS_SQL = """
     SELECT child, GROUPING(child) = 1 AS whole,
            coalesce(sum(townships), 0)::bigint AS township_total,
@@ -115,11 +117,6 @@ TOWNSHIPS_SQL = """
               FROM {source} s WHERE region_code LIKE %(prefix)s) summary
      GROUP BY ROLLUP (child)
 """
-#: TownshipSummary's rows with CountyCoverageSummary's columns.
-TOWNSHIP_ROWS = """(
-    SELECT region_code, counted::int AS townships, covered::int AS townships_covered,
-           villages, villages_covered
-      FROM orgs_townshipsummary)"""
 
 # 4. Province, city and county coverage: the units in force, and whether an active branch of
 # the unit's own level (a territorial kind named like the level) is registered at its code.
@@ -234,22 +231,11 @@ class _Scope:
             "has_children": self.child_length > len(self.code),
         }
 
-    def source(self, *summaries: type[Summary]) -> str:
-        """The table of the coarsest of ``summaries`` (from coarse to fine) whose grain the
-        children are not finer than; else the finest one's rows computed from the subtree's
-        records."""
-        for summary in summaries:
-            if summary is TownshipSummary:
-                # Its key is each unit's own code: it serves a township's villages too.
-                return TOWNSHIP_ROWS
-            if self.child_length <= summary.grain:
-                return summary._meta.db_table
-        return f"({summaries[-1].from_records(cut=False, scoped=True)})"
-
-    def fetch(self, sql: str, *summaries: type[Summary]) -> list[dict]:
-        """Run one query over the subtree; rows as dicts."""
+    def fetch(self, sql: str, *summaries: type[SummaryTable]) -> list[dict]:
+        """Run one query over the subtree; rows as dicts. ``{source}`` is the rows of the
+        coarsest of ``summaries`` (coarse to fine) that answers the children."""
         if summaries:
-            sql = sql.format(source=self.source(*summaries))
+            sql = sql.format(source=rows_sql(summaries, self.child_length))
         with connections[self.using].cursor() as cursor:
             cursor.execute(sql, self.params)
             names = [column.name for column in cursor.description]
