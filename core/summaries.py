@@ -35,9 +35,11 @@ Imports no project app: the apps import it.
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import ClassVar
+from dataclasses import KW_ONLY, dataclass, field
+from decimal import Decimal
+from typing import Any, ClassVar
 
 from django.apps import apps
 from django.db import connection, models
@@ -379,7 +381,7 @@ def read_sql(
     *,
     length: int,
     columns: dict[str, str],
-    by: Iterable[str] = (),
+    by: Sequence[str] = (),
     year: str = "year",
 ) -> str:
     """SELECT of the rows of the subtree ``%(prefix)s`` grouped per code cut to ``length``
@@ -388,9 +390,19 @@ def read_sql(
     A table keyed by year is read for the year in the parameter ``year`` (all years when it
     is null).
     """
-    by = list(by)
-    selected = [f"left(region_code, {length}) AS child", *by]
-    selected += [f"{aggregate} AS {alias}" for alias, aggregate in columns.items()]
+    selected = [_child(length), *by, *(f"{sql} AS {alias}" for alias, sql in columns.items())]
+    return _select(tables, length, selected, group_by=_positions(len(by) + 1), year=year)
+
+
+def _select(
+    tables: Sequence[type[SummaryTable]],
+    length: int,
+    selected: list[str],
+    *,
+    group_by: str,
+    having: str = "",
+    year: str = "year",
+) -> str:
     conditions = ["region_code LIKE %(prefix)s"]
     if "year" in tables[0].summary.keys:
         conditions.append(f"(%({year})s::int IS NULL OR year = %({year})s::int)")
@@ -398,8 +410,189 @@ def read_sql(
         f"SELECT {', '.join(selected)}\n"  # noqa: S608 (declared SQL)
         f"  FROM {rows_sql(tables, length)} s\n"
         f" WHERE {' AND '.join(conditions)}\n"
-        f" GROUP BY {', '.join(str(n) for n in range(1, len(by) + 2))}"
+        f" GROUP BY {group_by}" + (f"\nHAVING {having}" if having else "")
     )
+
+
+def _child(length: int) -> str:
+    return f"left(region_code, {length}) AS child"
+
+
+def _positions(count: int) -> str:
+    return ", ".join(str(n) for n in range(1, count + 1))
+
+
+# The rollup's figures ----------------------------------------------------------------------
+
+#: How a figure is shown: a count, money (yuan, to the fen) or hours (to a tenth).
+COUNT, MONEY, HOURS = "count", "money", "hours"
+ZEROS = {COUNT: 0, MONEY: Decimal("0.00"), HOURS: Decimal("0.0")}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of the rollups, named as docs/METRICS.md names it (``group.figure``), read
+    from ``tables`` (the coarsest first) for a region and for each of its children.
+
+    ``label`` heads its column in tables and exports; ``title`` names it among a dashboard's
+    key figures (none: it is not one), as a share of the figure ``out_of`` if given; ``help``
+    documents it in the API. A figure of a table keyed by year belongs to the year asked for.
+    """
+
+    name: str
+    tables: tuple[type[SummaryTable], ...]
+    _: KW_ONLY
+    label: str = ""
+    title: str = ""
+    help: str = ""
+    kind: str = COUNT
+    out_of: str = ""
+
+    @property
+    def column(self) -> str:
+        """Its column in a flat row (``as_row``): the name with underscores."""
+        return self.name.replace(".", "_")
+
+    @property
+    def yearly(self) -> bool:
+        return "year" in self.tables[0].summary.keys
+
+    @property
+    def records(self) -> tuple[str, ...]:
+        """The record tables its rows come from: figures of the same records are read in one
+        statement."""
+        return tuple(records.table for records in _records_of(self.tables[-1]))
+
+    def zero(self) -> Any:
+        return ZEROS[self.kind]
+
+    def row(self, value: Any) -> dict[str, Any]:
+        """Its columns in a flat row."""
+        return {self.column: value}
+
+
+@dataclass(frozen=True)
+class Total(Figure):
+    """The sum over a region's rows of ``sql``, an aggregate of the summary's columns: the
+    region's is its children's and its own records' together."""
+
+    sql: str
+
+    def add(self, values: dict, row: dict) -> None:
+        for key in (row["child"], None):
+            values[key][self.name] += row[self.name]
+
+
+@dataclass(frozen=True)
+class PerKey(Figure):
+    """``sql`` per value of the key column ``key``, every value of its choices included."""
+
+    key: str
+    sql: str
+
+    def zero(self) -> dict:
+        field = self.tables[0]._meta.get_field(self.key)
+        return dict.fromkeys((value for value, _label in field.choices), ZEROS[self.kind])
+
+    def add(self, values: dict, row: dict) -> None:
+        for key in (row["child"], None):
+            values[key][self.name][row[self.key]] += row[self.name]
+
+    def row(self, value: Any) -> dict[str, Any]:
+        return {}
+
+
+@dataclass(frozen=True)
+class DistinctCount(Figure):
+    """The number of distinct values of ``key`` whose rows in the region satisfy ``having``
+    (an aggregate condition). Not a sum: a value can have rows under two children, so the
+    region's count is counted over the whole region, not added up from its children's."""
+
+    key: str
+    having: str
+
+    def add(self, values: dict, row: dict) -> None:
+        values[row["child"]][self.name] = row[self.name]
+
+
+@dataclass(frozen=True)
+class Computed(Figure):
+    """A figure the rollup computes by queries of its own (``tables`` are those it reads);
+    ``flat`` spreads its nested value into the columns of a flat row."""
+
+    flat: bool = False
+
+    def row(self, value: Any) -> dict[str, Any]:
+        return _flattened(self.column, value) if self.flat else {}
+
+
+def _flattened(prefix: str, value: Any) -> dict[str, Any]:
+    if dataclasses.is_dataclass(value):
+        value = dataclasses.asdict(value)
+    if not isinstance(value, dict):
+        return {prefix: value}
+    return {
+        column: item
+        for key, nested in value.items()
+        for column, item in _flattened(f"{prefix}_{key}", nested).items()
+    }
+
+
+def read_together(figures: Iterable[Figure]) -> list[list[Figure]]:
+    """The figures read by generated SQL, in statements: one per table of records."""
+    statements: dict[tuple[str, ...], list[Figure]] = {}
+    for figure in figures:
+        if not isinstance(figure, Computed):
+            statements.setdefault(figure.records, []).append(figure)
+    return list(statements.values())
+
+
+def figures_sql(figures: Sequence[Figure], length: int) -> str:
+    """One SELECT of ``figures`` per child (the codes cut to ``length``; column ``child``),
+    a UNION ALL of one part per family of tables, in aligned columns. Sums are per child and
+    key; a distinct count also has the whole region's row (``child`` null)."""
+    keys = list(dict.fromkeys(figure.key for figure in figures if isinstance(figure, PerKey)))
+    families: dict[tuple, list[Figure]] = {}
+    for figure in figures:
+        families.setdefault(figure.tables, []).append(figure)
+    parts = []
+    for tables, family in families.items():
+        sums = [figure for figure in family if not isinstance(figure, DistinctCount)]
+        if sums:
+            by = list(dict.fromkeys(f.key for f in sums if isinstance(f, PerKey)))
+            selected = [_child(length), *(key if key in by else f"NULL AS {key}" for key in keys)]
+            selected += [
+                _aligned(figure, figure.sql if figure in sums else "") for figure in figures
+            ]
+            group_by = ", ".join(["1", *(str(keys.index(key) + 2) for key in by)])
+            parts.append(_select(tables, length, selected, group_by=group_by))
+        for distinct in (figure for figure in family if isinstance(figure, DistinctCount)):
+            values = _select(
+                tables,
+                length,
+                [_child(length), distinct.key],
+                group_by="GROUPING SETS ((1, 2), (2))",
+                having=distinct.having,
+            )
+            selected = ["child", *(f"NULL AS {key}" for key in keys)]
+            selected += [_aligned(f, "count(*)" if f is distinct else "") for f in figures]
+            parts.append(f"SELECT {', '.join(selected)} FROM ({values}) d GROUP BY 1")  # noqa: S608 (declared SQL)
+    return "\nUNION ALL\n".join(parts)
+
+
+def _aligned(figure: Figure, sql: str) -> str:
+    return f'{sql or "NULL"} AS "{figure.name}"'
+
+
+def collect(figures: Sequence[Figure], rows: Iterable[dict]) -> defaultdict:
+    """``{child code: {figure name: value}}`` from the rows of ``figures_sql``, the region's
+    own figures under None; every figure zero where it has no row."""
+    values = defaultdict(lambda: {figure.name: figure.zero() for figure in figures})
+    for row in rows:
+        for figure in figures:
+            if row[figure.name] is not None:
+                figure.add(values, row)
+    return values
 
 
 # What the database holds, and the migration to the declarations ---------------------------

@@ -11,7 +11,17 @@ summed like any other entry.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.summaries import COUNTY_GRAIN, TOWNSHIP_GRAIN, Records, Summary, SummaryTable
+from core.summaries import (
+    COUNTY_GRAIN,
+    MONEY,
+    TOWNSHIP_GRAIN,
+    Computed,
+    PerKey,
+    Records,
+    Summary,
+    SummaryTable,
+    Total,
+)
 from funds.choices import DonationChannel
 from funds.models import Campaign
 from orgs.db import RegionCodeField
@@ -174,3 +184,43 @@ class DonationMonthSummary(DonationFigures):
 
     def __str__(self):
         return f"{self.region_code} {self.year}-{self.month:02d}: {self.amount}"
+
+
+#: The donation summaries a rollup reads, the coarsest first.
+DONATIONS_BY_CHANNEL = (CountyDonationSummary, DonationSummary)
+
+#: The rollup figures of donations, in the order of docs/METRICS.md.
+FIGURES = [
+    Total(
+        "donations.count",
+        DONATIONS_BY_CHANNEL,
+        "sum(donations)",
+        label=_("Donations"),
+        help=_("Net of reversal entries."),
+    ),
+    Total(
+        "donations.amount",
+        DONATIONS_BY_CHANNEL,
+        "sum(amount)",
+        kind=MONEY,
+        label=_("Money raised (yuan)"),
+        title=_("Money raised"),
+    ),
+    Total(
+        "donations.in_kind_value",
+        DONATIONS_BY_CHANNEL,
+        "sum(in_kind_value)",
+        kind=MONEY,
+        label=_("Value of goods (yuan)"),
+        title=_("Goods (value)"),
+    ),
+    # Campaigns with donations left, with their names, most money first (portal.rollups).
+    Computed("donations.by_campaign", (CampaignSummary, TownshipCampaignSummary)),
+    PerKey(
+        "donations.by_channel",
+        DONATIONS_BY_CHANNEL,
+        "channel",
+        "sum(amount + in_kind_value)",
+        kind=MONEY,
+    ),
+]

@@ -8,7 +8,7 @@ rollups' reads are generated from these declarations; docs/METRICS.md defines th
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.summaries import COUNTY_GRAIN, Records, Summary, SummaryTable
+from core.summaries import COUNTY_GRAIN, HOURS, Records, Summary, SummaryTable, Total
 from orgs.db import RegionCodeField
 
 
@@ -105,3 +105,28 @@ class CountyServiceHoursSummary(SummaryTable):
 
     def __str__(self):
         return f"{self.region_code} {self.year}: {self.hours}"
+
+
+#: The member and service hours summaries a rollup reads, the coarsest first.
+MEMBERS = (CountyMemberSummary, MemberSummary)
+SERVICE_HOURS = (CountyServiceHoursSummary, ServiceHoursSummary)
+
+#: The rollup figures of members and volunteers, in the order of docs/METRICS.md.
+FIGURES = [
+    Total("members.active", MEMBERS, "sum(members)", label=_("Active members"), title=_("Members")),
+    Total(
+        "volunteers.active",
+        MEMBERS,
+        "sum(volunteers)",
+        label=_("Registered volunteers"),
+        title=_("Volunteers"),
+    ),
+    Total(
+        "volunteers.service_hours",
+        SERVICE_HOURS,
+        "sum(hours)",
+        kind=HOURS,
+        label=_("Approved service hours"),
+        title=_("Service hours"),
+    ),
+]

@@ -11,7 +11,16 @@ the same statement triggers. docs/METRICS.md defines every figure.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.summaries import COUNTY_GRAIN, Function, Records, Summary, SummaryTable
+from core.summaries import (
+    COUNTY_GRAIN,
+    Computed,
+    Function,
+    PerKey,
+    Records,
+    Summary,
+    SummaryTable,
+    Total,
+)
 from orgs.choices import CODE_LENGTH, BranchKind, BranchStatus, RegionLevel
 from orgs.db import RegionCodeField
 from orgs.models import Assessment, Branch
@@ -354,3 +363,47 @@ class CountyCoverageSummary(SummaryTable):
 
     def __str__(self):
         return f"{self.region_code}: {self.townships_covered}/{self.townships}"
+
+
+#: The branch summaries a rollup reads, the coarsest first.
+BRANCHES = (CountyBranchSummary, BranchSummary)
+ACTIVE_BRANCHES = "sum(branches) FILTER (WHERE status = 'active')"
+
+#: The rollup figures of branches and coverage, in the order of docs/METRICS.md.
+FIGURES = [
+    Total(
+        "branches.total",
+        BRANCHES,
+        "sum(branches) FILTER (WHERE status <> 'dissolved')",
+        label=_("Branches"),
+        help=_("Branches not dissolved."),
+    ),
+    Total(
+        "branches.active",
+        BRANCHES,
+        ACTIVE_BRANCHES,
+        label=_("Active branches"),
+        title=_("Active branches"),
+        out_of="branches.total",
+    ),
+    PerKey(
+        "branches.by_kind", BRANCHES, "kind", ACTIVE_BRANCHES, help=_("Active branches per kind.")
+    ),
+    Total(
+        "branches.standard_compliant",
+        BRANCHES,
+        "sum(compliant) FILTER (WHERE status = 'active')",
+        label=_("Branches meeting the standard"),
+        title=_("Meet the standard"),
+        out_of="branches.active",
+        help=_("Active branches meeting every item of their latest assessment."),
+    ),
+    # Per level below the region: unit coverage from the regions, township and village
+    # coverage from the coverage summaries (portal.rollups).
+    Computed(
+        "coverage",
+        (CountyCoverageSummary, TownshipSummary),
+        flat=True,
+        help=_("Per level below the region."),
+    ),
+]

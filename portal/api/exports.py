@@ -20,25 +20,14 @@ from portal.api.serializers import RollupQuerySerializer
 from portal.api.views import REGION_CODE, query_parameters, scoped_region
 from portal.exports import FORMULA_STARTS, XLSX, csv_chunks, xlsx_write  # noqa: F401
 from portal.exports import safe_cell as cell
-from portal.rollups import rollup_rows
+from portal.rollups import FIGURES, rollup_rows
 
 
 def column_labels() -> dict[str, str]:
-    """The header of each fixed column of ``rollup_rows``, in the active language."""
-    return {
-        "code": _("Region code"),
-        "name": _("Name"),
-        "level": _("Level"),
-        "branches_total": _("Branches"),
-        "branches_active": _("Active branches"),
-        "branches_standard_compliant": _("Branches meeting the standard"),
-        "members_active": _("Active members"),
-        "volunteers_active": _("Registered volunteers"),
-        "volunteers_service_hours": _("Approved service hours"),
-        "donations_count": _("Donations"),
-        "donations_amount": _("Money raised (yuan)"),
-        "donations_in_kind_value": _("Value of goods (yuan)"),
-    }
+    """The header of each fixed column of ``rollup_rows``, in the active language: the
+    region's, then each declared figure's label (coverage columns: ``coverage_label``)."""
+    labels = {"code": _("Region code"), "name": _("Name"), "level": _("Level")}
+    return labels | {figure.column: str(figure.label) for figure in FIGURES if figure.label}
 
 
 def coverage_label(column: str) -> str:

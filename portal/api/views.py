@@ -101,7 +101,7 @@ class RegionRollupView(APIView):
     def get(self, request, code):
         region = scoped_region(request.user, code)
         year = query_parameters(RollupQuerySerializer, request).get("year")
-        return Response(plain(region_rollup(region=region, year=year)))
+        return Response(plain(region_rollup(region=region, year=year).as_dict()))
 
 
 class CountryRollupView(APIView):
@@ -114,7 +114,7 @@ class CountryRollupView(APIView):
         if not request.user.is_superuser:
             raise exceptions.NotFound()
         year = query_parameters(RollupQuerySerializer, request).get("year")
-        return Response(plain(region_rollup(region=None, year=year)))
+        return Response(plain(region_rollup(region=None, year=year).as_dict()))
 
 
 class CoverageGapsView(generics.ListAPIView):

@@ -35,7 +35,7 @@ from members.models import Member, ServiceRecord, Volunteer
 from orgs.choices import CODE_LENGTH, BranchKind, BranchStatus, RegionKind, RegionLevel
 from orgs.models import Assessment, Branch, Region, Standard
 from orgs.summaries import TownshipSummary
-from portal.rollups import coverage_gaps, region_rollup, rollup_rows
+from portal.rollups import RegionFigures, coverage_gaps, region_rollup, rollup_rows
 from tests.conftest import JIAN, JIANGXI, JIZHOU, QINGYUAN, TIANYU
 from tests.factories import (
     BranchFactory,
@@ -149,17 +149,18 @@ def orm_donations(code: str, year: int | None) -> dict:
     }
 
 
-def figures_of(rollup: dict) -> dict:
-    return {name: rollup[name] for name in FIGURES}
+def figures_of(rollup: RegionFigures) -> dict:
+    """The rollup's figures as the API shows them."""
+    return {name: rollup.as_dict()[name] for name in FIGURES}
 
 
 def assert_rollup_matches_records(region: Region | None, year: int | None = None) -> dict:
     """The region's figures and each child's equal the ORM's count of the records."""
     rollup = region_rollup(region=region, year=year)
     assert figures_of(rollup) == orm_figures(region.code if region else "", year)
-    for child in rollup["children"]:
-        assert figures_of(child) == orm_figures(child["code"], year), child["code"]
-    return rollup
+    for child in rollup.children:
+        assert figures_of(child) == orm_figures(child.code, year), child.code
+    return rollup.as_dict()
 
 
 # The data: Ji'an's township branches, its 99 Giving Day 2019, and a mix of everything else.
@@ -282,13 +283,13 @@ def assess(branch: Branch, *, met: int, on: datetime.date) -> Assessment:
 
 
 def test_rollup_of_jian_covers_all_224_townships(township_branches):
-    rollup = region_rollup(region=region(JIAN))
+    rollup = region_rollup(region=region(JIAN)).as_dict()
     assert rollup["coverage"]["township"] == {"covered": 224, "total": 224, "ratio": 1.0}
     assert rollup["branches"]["by_kind"][BranchKind.TOWNSHIP] == 224
 
 
 def test_rollup_of_jian_counts_99_giving_day_donations_to_the_fen(giving_day):
-    donations = region_rollup(region=region(JIAN), year=2019)["donations"]
+    donations = region_rollup(region=region(JIAN), year=2019).as_dict()["donations"]
     assert (donations["count"], donations["amount"]) == (99, Decimal("5169000.00"))
     assert donations["by_campaign"] == [
         {"id": giving_day.pk, "name": "2019年99公益日", "amount": Decimal("5169000.00")}
@@ -317,20 +318,20 @@ def test_country_rollup_has_the_31_provinces_as_children(mixed):
 
 def test_rollup_carries_the_time_its_figures_are_true_for(giving_day):
     rollup = region_rollup(region=region(JIAN))
-    assert rollup["as_of"].tzinfo is not None
-    assert {child["as_of"] for child in rollup["children"]} == {rollup["as_of"]}
+    assert rollup.as_of.tzinfo is not None
+    assert {child.as_of for child in rollup.children} == {rollup.as_of}
 
 
 def test_records_at_the_region_itself_count_for_it_and_no_child(mixed):
     rollup = region_rollup(region=region(QINGYUAN), year=2020)
-    children = sum(child["donations"]["amount"] for child in rollup["children"])
-    assert rollup["donations"]["amount"] - children == Decimal("1000.00")  # at the county branch
+    children = sum(child.figures["donations.amount"] for child in rollup.children)
+    assert rollup.figures["donations.amount"] - children == Decimal("1000.00")  # county branch
 
 
 def test_reversal_nets_out_of_count_and_amount(giving_day):
-    before = region_rollup(region=region(JIAN))["donations"]
+    before = region_rollup(region=region(JIAN)).as_dict()["donations"]
     reverse(Donation.objects.filter(amount=Decimal("73000.00")).get())
-    after = region_rollup(region=region(JIAN))["donations"]
+    after = region_rollup(region=region(JIAN)).as_dict()["donations"]
     assert after["count"] == before["count"] - 1 == 98
     assert after["amount"] == Decimal("5096000.00")
     assert after["by_campaign"][0]["amount"] == Decimal("5096000.00")
@@ -342,11 +343,11 @@ def test_dormant_branch_does_not_count_as_active_or_for_coverage(township_branch
     assert rollup["branches"]["total"] - rollup["branches"]["active"] == 1
     tianyu = next(child for child in rollup["children"] if child["code"] == TIANYU)
     assert tianyu["branches"]["by_kind"][BranchKind.TOWNSHIP] == 0
-    assert region_rollup(region=region(JIAN))["coverage"]["township"]["covered"] == 223
+    assert region_rollup(region=region(JIAN)).figures["coverage"]["township"].covered == 223
 
 
 def test_village_with_two_branches_is_covered_once(mixed):
-    coverage = region_rollup(region=region(TIANYU))["coverage"]["community"]
+    coverage = region_rollup(region=region(TIANYU)).as_dict()["coverage"]["community"]
     assert coverage["covered"] == 2
     assert coverage == orm_coverage(TIANYU, RegionLevel.COMMUNITY)
 
@@ -354,19 +355,19 @@ def test_village_with_two_branches_is_covered_once(mixed):
 def test_standard_compliant_follows_the_latest_assessment(township_branches):
     branch = Branch.objects.get(region_id=TIANYU)
     assess(branch, met=6, on=datetime.date(2021, 1, 1))
-    assert region_rollup(region=region(TIANYU))["branches"]["standard_compliant"] == 1
+    assert region_rollup(region=region(TIANYU)).figures["branches.standard_compliant"] == 1
     later = assess(branch, met=4, on=datetime.date(2022, 1, 1))
-    assert region_rollup(region=region(TIANYU))["branches"]["standard_compliant"] == 0
+    assert region_rollup(region=region(TIANYU)).figures["branches.standard_compliant"] == 0
     later.delete()
-    assert region_rollup(region=region(TIANYU))["branches"]["standard_compliant"] == 1
+    assert region_rollup(region=region(TIANYU)).figures["branches.standard_compliant"] == 1
     Branch.objects.filter(pk=branch.pk).update(status=BranchStatus.DORMANT)
-    assert region_rollup(region=region(TIANYU))["branches"]["standard_compliant"] == 0
+    assert region_rollup(region=region(TIANYU)).figures["branches.standard_compliant"] == 0
 
 
 def test_branch_move_moves_its_figures(mixed):
     village_branch = Branch.objects.get(name="村红十字会")
     target = first_unit(JIZHOU, RegionLevel.COMMUNITY, VILLAGE_KINDS)
-    before = region_rollup(region=region(JIZHOU))
+    before = region_rollup(region=region(JIZHOU)).as_dict()
     Branch.objects.filter(pk=village_branch.pk).update(region=target)
     after = assert_rollup_matches_records(region(JIZHOU))
     assert after["members"]["active"] - before["members"]["active"] == 3
@@ -481,7 +482,7 @@ def test_rollup_runs_eight_queries_whatever_the_data(
 def test_country_rollup_runs_eight_queries(django_assert_num_queries):
     # The same eight queries as any region's, over the 31 provinces.
     with django_assert_num_queries(8):
-        assert len(region_rollup(region=None)["children"]) == 31
+        assert len(region_rollup(region=None).children) == 31
 
 
 # Coverage gaps and flat rows.
@@ -501,8 +502,8 @@ def test_coverage_gaps_counts_with_the_rollup(mixed, django_assert_num_queries):
     with django_assert_num_queries(1):  # the units, with their parents joined
         gaps = list(coverage_gaps(region=qingyuan, level=RegionLevel.COMMUNITY))
         assert {gap.parent.level for gap in gaps} == {RegionLevel.TOWNSHIP}
-    coverage = region_rollup(region=qingyuan)["coverage"]["community"]
-    assert len(gaps) == coverage["total"] - coverage["covered"]
+    coverage = region_rollup(region=qingyuan).figures["coverage"]["community"]
+    assert len(gaps) == coverage.total - coverage.covered
 
 
 def test_coverage_gaps_of_a_level_not_below_the_region_is_empty():
