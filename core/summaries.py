@@ -95,12 +95,8 @@ class Function:
 
     def create_sql(self, *, replace: bool = False) -> str:
         create = "CREATE OR REPLACE FUNCTION" if replace else "CREATE FUNCTION"
-        if self.returns == "trigger":
-            return (
-                f"{create} {self.name}() RETURNS trigger LANGUAGE plpgsql AS $${self.source}$$;\n"
-            )
         return (
-            f"{create} {self.name}({self.arguments}) RETURNS {self.returns}\n"
+            f"{create} {self.name}({self.arguments}) RETURNS {self.returns} "
             f"LANGUAGE plpgsql AS $${self.source}$$;\n"
         )
 
@@ -188,16 +184,6 @@ class TriggerFunction:
             f"FOR EACH STATEMENT EXECUTE FUNCTION {self.name}()"
             for op, when in REFERENCING.items()
         }
-
-    def create_sql(self) -> str:
-        triggers = "\n".join(f"{statement};" for statement in self.triggers.values())
-        return f"{self.function.create_sql()}{triggers}\n"
-
-    def drop_sql(self) -> str:
-        drops = "".join(
-            f"DROP TRIGGER IF EXISTS {name} ON {self.table};\n" for name in self.triggers
-        )
-        return f"{drops}{self.function.drop_sql()}"
 
 
 def trigger_functions() -> list[TriggerFunction]:
@@ -633,34 +619,94 @@ def _definitions(cursor, names: Iterable[str]) -> dict[str, str]:
     return {name: f"{definition};\n" for name, definition in cursor.fetchall()}
 
 
-def _stale(cursor, app_label: str, declared: set[str]) -> dict[str, dict[str, str]]:
-    """Installed summary trigger functions of the app that no declaration generates:
-    ``{function: {trigger: (table, CREATE TRIGGER statement)}}``."""
+def migration_sql(cursor, app_label: str) -> tuple[str, str]:
+    """SQL bringing the app's summary functions and triggers in the database to what the
+    declarations generate, and SQL undoing that (back to what the database holds now); both
+    empty when they agree. A summary table no installed function writes yet is filled from
+    the records, the tables its triggers follow locked against writers until the migration
+    commits (a write in between would be in neither the fill nor the table)."""
+    triggered = [function for function in trigger_functions() if function.app_label == app_label]
+    helpers = [function for app, function in helper_functions() if app == app_label]
+    functions = [*helpers, *(function.function for function in triggered)]
+    new_tables = _new_tables(cursor, app_label)
+    steps = [
+        *_function_steps(cursor, functions),
+        *_trigger_steps(cursor, triggered),
+        *_stale_steps(cursor, app_label, {function.name for function in functions}),
+        *((_fill_sql(model), _empty_sql(model)) for model in new_tables),
+    ]
+    if not steps:
+        return "", ""
+    if new_tables:
+        locked = ", ".join(sorted({function.table for function in triggered}))
+        steps.insert(0, (f"LOCK TABLE {locked} IN SHARE ROW EXCLUSIVE MODE;\n", ""))
+    # Undone in the opposite order: triggers before the functions they call.
+    return "".join(step[0] for step in steps), "".join(step[1] for step in reversed(steps))
+
+
+def _function_steps(cursor, functions: list[Function]) -> list[tuple[str, str]]:
+    """The declared functions that differ from the installed ones: replace, restore."""
+    installed = installed_functions(cursor, [function.name for function in functions])
+    changed = [f for f in functions if installed.get(f.name) != f.source]
+    previous = _definitions(cursor, [function.name for function in changed])
+    return [
+        (function.create_sql(replace=True), previous.get(function.name) or function.drop_sql())
+        for function in changed
+    ]
+
+
+def _trigger_steps(cursor, triggered: list[TriggerFunction]) -> list[tuple[str, str]]:
+    """The declared triggers missing or different in the database: create, drop or restore."""
+    installed = installed_triggers(cursor, [function.table for function in triggered])
+    steps = []
+    for function in triggered:
+        for name, statement in function.triggers.items():
+            if installed.get(name) != statement:
+                drop = f"DROP TRIGGER IF EXISTS {name} ON {function.table};\n"
+                restore = f"{installed[name]};\n" if name in installed else ""
+                steps.append((f"{drop}{statement};\n", f"{drop}{restore}"))
+    return steps
+
+
+def _stale_steps(cursor, app_label: str, declared: set[str]) -> list[tuple[str, str]]:
+    """Installed summary trigger functions of the app that no declaration generates (named
+    ``<app>_…_summarize`` or ``<app>_…_to_county``): drop, restore."""
     cursor.execute(
-        "SELECT p.proname, t.tgname, c.relname, pg_get_triggerdef(t.oid) FROM pg_proc p"
-        " JOIN pg_namespace n ON n.oid = p.pronamespace"
-        " LEFT JOIN pg_trigger t ON t.tgfoid = p.oid"
-        " LEFT JOIN pg_class c ON c.oid = t.tgrelid"
+        "SELECT p.proname, pg_get_functiondef(p.oid),"
+        " array_remove(array_agg(t.tgname || ' ON ' || c.relname), NULL),"
+        " array_remove(array_agg(pg_get_triggerdef(t.oid)), NULL)"
+        " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+        " LEFT JOIN pg_trigger t ON t.tgfoid = p.oid LEFT JOIN pg_class c ON c.oid = t.tgrelid"
         " WHERE n.nspname = current_schema() AND p.proname LIKE %s"
-        " AND (p.proname LIKE '%%\\_summarize' OR p.proname LIKE '%%\\_to\\_county')",
+        " AND (p.proname LIKE '%%\\_summarize' OR p.proname LIKE '%%\\_to\\_county')"
+        " GROUP BY 1, 2 ORDER BY 1",
         [f"{app_label}\\_%"],
     )
-    stale: dict[str, dict[str, tuple[str, str]]] = {}
-    for function, trigger, table, definition in cursor.fetchall():
-        if function not in declared:
-            triggers = stale.setdefault(function, {})
-            if trigger:
-                triggers[trigger] = (table, f"{definition};\n")
-    return stale
+    return [
+        (
+            "".join(f"DROP TRIGGER IF EXISTS {trigger};\n" for trigger in triggers)
+            + f"DROP FUNCTION IF EXISTS {name}();\n",
+            f"{definition};\n" + "".join(f"{statement};\n" for statement in statements),
+        )
+        for name, definition, triggers, statements in cursor.fetchall()
+        if name not in declared
+    ]
 
 
-def _written(cursor) -> str:
-    """The sources of every function of the schema: a table they insert into is kept."""
+def _new_tables(cursor, app_label: str) -> list[type[SummaryTable]]:
+    """The app's generated summary tables that no installed function writes yet."""
     cursor.execute(
         "SELECT string_agg(p.prosrc, ' ') FROM pg_proc p"
         " JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema()"
     )
-    return cursor.fetchone()[0] or ""
+    written = cursor.fetchone()[0] or ""
+    return [
+        model
+        for model in summary_tables()
+        if model._meta.app_label == app_label
+        and not model.summary.rebuild
+        and f"INSERT INTO {model._meta.db_table} " not in written
+    ]
 
 
 def _fill_sql(model: type[SummaryTable]) -> str:
@@ -679,60 +725,6 @@ def _fill_sql(model: type[SummaryTable]) -> str:
     )
 
 
-def migration_sql(cursor, app_label: str) -> tuple[str, str]:
-    """SQL bringing the app's summary functions and triggers in the database to what the
-    declarations generate, and SQL undoing that (what the database holds now); both empty
-    when they agree. A summary table no installed function writes yet is filled from the
-    records, its source tables locked against writers until the migration commits."""
-    helpers = [function for app, function in helper_functions() if app == app_label]
-    triggered = [function for function in trigger_functions() if function.app_label == app_label]
-    functions = [*helpers, *(function.function for function in triggered)]
-    installed = installed_functions(cursor, [function.name for function in functions])
-    changed = [
-        function for function in functions if installed.get(function.name) != function.source
-    ]
-    triggers = installed_triggers(cursor, [function.table for function in triggered])
-    expected = {
-        name: (function.table, statement)
-        for function in triggered
-        for name, statement in function.triggers.items()
-    }
-    moved = {name: target for name, target in expected.items() if triggers.get(name) != target[1]}
-    stale = _stale(cursor, app_label, {function.name for function in functions})
-    written = _written(cursor)
-    new_tables = [
-        model
-        for model in summary_tables()
-        if model._meta.app_label == app_label
-        and model.summary.rebuild == ""
-        and f"INSERT INTO {model._meta.db_table} " not in written
-    ]
-    if not (changed or moved or stale or new_tables):
-        return "", ""
-    previous = _definitions(
-        cursor, [function.name for function in changed if function.name in installed]
-    )
-    forward, backward = [], []
-    if new_tables:
-        locked = ", ".join(sorted({function.table for function in triggered}))
-        forward.append(f"LOCK TABLE {locked} IN SHARE ROW EXCLUSIVE MODE;\n")
-    for function in changed:
-        forward.append(function.create_sql(replace=True))
-        backward.append(previous.get(function.name) or function.drop_sql())
-    for name, (table, statement) in moved.items():
-        forward.append(f"DROP TRIGGER IF EXISTS {name} ON {table};\n{statement};\n")
-        restored = f"{triggers[name]};\n" if name in triggers else ""
-        backward.insert(0, f"DROP TRIGGER IF EXISTS {name} ON {table};\n{restored}")
-    for function, stale_triggers in stale.items():
-        for name, (table, statement) in stale_triggers.items():
-            forward.append(f"DROP TRIGGER IF EXISTS {name} ON {table};\n")
-            backward.append(statement)
-        forward.append(f"DROP FUNCTION IF EXISTS {function}();\n")
-        backward.insert(0, next(iter(_definitions(cursor, [function]).values())))
-    for model in new_tables:
-        forward.append(_fill_sql(model))
-        backward.append(
-            f"TRUNCATE {model._meta.db_table};\n"
-            f"DROP STATISTICS IF EXISTS {model._meta.db_table}_prefixes;\n"
-        )
-    return "".join(forward), "".join(backward)
+def _empty_sql(model: type[SummaryTable]) -> str:
+    table = model._meta.db_table
+    return f"TRUNCATE {table};\nDROP STATISTICS IF EXISTS {table}_prefixes;\n"

@@ -1,11 +1,15 @@
 """The summary declarations (core.summaries): the triggers the migrations installed are the
 ones they generate, and ``manage.py summary_triggers`` writes the migration when they are not."""
 
+import ast
+from pathlib import Path
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
+from core import summaries
 from core.summaries import migration_sql, summary_tables, trigger_functions
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +85,39 @@ def test_summary_triggers_writes_a_migration_that_restores_the_declared_triggers
         assert migration_sql(cursor, "members") == ("", "")
         cursor.execute(migration["BACKWARD"])
         assert migration_sql(cursor, "members")[0] == migration["FORWARD"]
+
+
+def test_a_stale_summary_function_is_dropped_and_restored_on_the_way_back(tmp_path, monkeypatch):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION members_old_summarize() RETURNS trigger LANGUAGE plpgsql"
+            " AS $$ BEGIN RETURN NULL; END; $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER members_old_summarize_insert AFTER INSERT ON members_member"
+            " FOR EACH STATEMENT EXECUTE FUNCTION members_old_summarize()"
+        )
+    migration = write(tmp_path, monkeypatch, "members")
+    assert migration["FORWARD"] == (
+        "DROP TRIGGER IF EXISTS members_old_summarize_insert ON members_member;\n"
+        "DROP FUNCTION IF EXISTS members_old_summarize();\n"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(migration["FORWARD"])
+        assert migration_sql(cursor, "members") == ("", "")
+        cursor.execute(migration["BACKWARD"])
+        assert migration_sql(cursor, "members")[0] == migration["FORWARD"]
+
+
+def test_core_summaries_imports_no_project_app():
+    source = Path(summaries.__file__).read_text()
+    imported = {
+        node.module.split(".")[0] if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported <= {"__future__", "collections", "dataclasses", "decimal", "typing", "django"}
 
 
 def test_a_new_summary_table_is_filled_from_the_records(tmp_path, monkeypatch):
