@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.summaries import HOURS, MONEY, ZEROS, rows_sql, serving
+from core.summaries import HOURS, MONEY, ZEROS, read_sql, serving
 from core.summaries import Figure as DeclaredFigure
 from funds.choices import DonationKind
 from funds.models import Donation
@@ -102,20 +102,13 @@ def region_branches(*, user, region: Region | None) -> QuerySet[Branch]:
 # Money and goods per month of the year; last year's money and goods (month 0) from the
 # yearly summary, a twelfth of the month rows; last year's approved service hours (month NULL).
 MONTHS_SQL = """
-    SELECT month, coalesce(sum(amount), 0.00) AS cash,
-           coalesce(sum(in_kind_value), 0.00) AS in_kind
-      FROM {months} s
-     WHERE region_code LIKE %(prefix)s AND year = %(year)s
-     GROUP BY 1
+    SELECT month, cash, in_kind FROM ({months}) m
      UNION ALL
-    SELECT 0, coalesce(sum(amount), 0.00), coalesce(sum(in_kind_value), 0.00)
-      FROM {years} s
-     WHERE region_code LIKE %(prefix)s AND year = %(year)s - 1
+    SELECT 0, cash, in_kind FROM ({years}) y
      UNION ALL
-    SELECT NULL, NULL, coalesce(sum(hours), 0.0)
-      FROM {hours} s
-     WHERE region_code LIKE %(prefix)s AND year = %(year)s - 1
+    SELECT NULL, NULL, hours FROM ({hours}) h
 """
+MONEY_COLUMNS = {"cash": "sum(amount)", "in_kind": "sum(in_kind_value)"}
 
 
 def donation_months(*, code: str | None, year: int) -> tuple[list[dict], dict]:
@@ -128,13 +121,26 @@ def donation_months(*, code: str | None, year: int) -> tuple[list[dict], dict]:
     on the alias the summaries are read from (the replica of a dashboard request, if any).
     """
     code = code or ""
+    length = len(code)  # one group: the region
     sql = MONTHS_SQL.format(
-        months=rows_sql((DonationMonthSummary,), len(code)),
-        years=rows_sql((CountyDonationSummary, DonationSummary), len(code)),
-        hours=rows_sql((CountyServiceHoursSummary, ServiceHoursSummary), len(code)),
+        months=read_sql(
+            (DonationMonthSummary,), length=length, columns=MONEY_COLUMNS, by=["month"]
+        ),
+        years=read_sql(
+            (CountyDonationSummary, DonationSummary),
+            length=length,
+            columns=MONEY_COLUMNS,
+            year="last_year",
+        ),
+        hours=read_sql(
+            (CountyServiceHoursSummary, ServiceHoursSummary),
+            length=length,
+            columns={"hours": "sum(hours)"},
+            year="last_year",
+        ),
     )
     with connections[summary_alias()].cursor() as cursor:
-        cursor.execute(sql, {"prefix": f"{code}%", "year": year})
+        cursor.execute(sql, {"prefix": f"{code}%", "year": year, "last_year": year - 1})
         rows = cursor.fetchall()
     by_month = {month: (cash, in_kind) for month, cash, in_kind in rows if month}
     previous = {

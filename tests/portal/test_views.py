@@ -267,6 +267,17 @@ def test_months_and_last_year_agree_at_every_level(client, city_official, level)
     assert page.changes["donations_in_kind_value"] == Decimal("-3500.00")
 
 
+def test_a_villages_change_on_last_year_counts_its_own_records(client, city_official):
+    village = Region.objects.filter(parent_id=TIANYU, kind=RegionKind.VILLAGE).first()
+    branch = BranchFactory(region_id=village.code, kind=BranchKind.COMMUNITY, name="村红十字会")
+    DonationFactory(branch=branch, amount=Decimal("500.00"), received_on=datetime.date(2019, 9, 8))
+    DonationFactory(branch=branch, amount=Decimal("800.00"), received_on=datetime.date(2020, 3, 1))
+    client.force_login(city_official)
+    page = page_of(client.get(dashboard(village.code, year=2020)))
+    assert page.figures["donations_amount"][0] == Decimal("800.00")
+    assert page.changes["donations_amount"] == Decimal("300.00")
+
+
 def test_dashboard_without_a_year_opens_the_latest_year_with_donations(client, city_official):
     branch = county_records(QINGYUAN, amount="500.00")
     DonationFactory(branch=branch, amount=Decimal("800.00"), received_on=datetime.date(2020, 3, 1))
