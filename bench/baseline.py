@@ -1,6 +1,6 @@
 """The baseline: a rollup's figures computed by plain GROUP BY queries over the record tables.
 
-The same figures as ``portal.rollups.region_rollup`` (docs/METRICS.md), for a region and its
+The same figures as ``reports.rollups.region_rollup`` (docs/METRICS.md), for a region and its
 direct children, read from branches, regions, members, volunteers, service records and
 donations themselves, with no summary table. It is what the rollup would cost without
 summaries, and an independent check of the figures the API answers.
@@ -9,6 +9,8 @@ summaries, and an independent check of the figures the API answers.
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+
+from reports.rollups import figures_row, read_figures
 
 CODE_LENGTHS = (2, 4, 6, 9, 12)
 
@@ -72,6 +74,17 @@ QUERIES = {
            AND received_on >= %(first)s AND received_on < %(after)s
          GROUP BY 1, 2
     """,
+    # Donors whose entries net to more than zero, per child and (child null) in the region.
+    "donors": """
+        SELECT child, count(*) AS donors
+          FROM (SELECT left(region_code, %(n)s) AS child, donor_id
+                  FROM funds_donation
+                 WHERE region_code LIKE %(prefix)s AND donor_id IS NOT NULL
+                   AND received_on >= %(first)s AND received_on < %(after)s
+                 GROUP BY GROUPING SETS ((1, 2), (2))
+                HAVING sum(CASE WHEN reverses_id IS NULL THEN 1 ELSE -1 END) > 0) d
+         GROUP BY 1
+    """,
     "campaigns": """
         SELECT left(d.region_code, %(n)s) AS child, c.id, c.name, sum(d.amount) AS amount
           FROM funds_donation d
@@ -106,35 +119,39 @@ def run(cursor, code: str, year: int) -> dict[str, list[tuple]]:
 
 
 def figures(results: dict[str, list[tuple]]) -> dict[str, dict]:
-    """The compared figures per child code, and under "" the region's own (all rows)."""
+    """The compared figures per child code, and under "" the region's own (all rows), by
+    their column in the rollup's flat rows."""
     table = defaultdict(lambda: defaultdict(Decimal))
     for child, status, count in results["branches"]:
         for key in (child, ""):
-            table[key]["branches.total"] += count if status != "dissolved" else 0
-            table[key]["branches.active"] += count if status == "active" else 0
+            table[key]["branches_total"] += count if status != "dissolved" else 0
+            table[key]["branches_active"] += count if status == "active" else 0
     for name, column in (
-        ("compliance", "branches.standard_compliant"),
-        ("members", "members.active"),
-        ("volunteers", "volunteers.active"),
-        ("hours", "volunteers.service_hours"),
+        ("compliance", "branches_standard_compliant"),
+        ("members", "members_active"),
+        ("volunteers", "volunteers_active"),
+        ("hours", "volunteers_service_hours"),
     ):
         for child, value in results[name]:
             table[child][column] += value
             table[""][column] += value
     for child, _channel, count, amount, in_kind in results["donations"]:
         for key in (child, ""):
-            table[key]["donations.count"] += count
-            table[key]["donations.amount"] += amount
-            table[key]["donations.in_kind_value"] += in_kind
+            table[key]["donations_count"] += count
+            table[key]["donations_amount"] += amount
+            table[key]["donations_in_kind_value"] += in_kind
+    for child, donors in results["donors"]:
+        table[child or ""]["donors_count"] = donors
     for child, level, total, covered in results["coverage"]:
         for key in (child, ""):
-            table[key][f"coverage.{level}.total"] += total
-            table[key][f"coverage.{level}.covered"] += covered
+            table[key][f"coverage_{level}_total"] += total
+            table[key][f"coverage_{level}_covered"] += covered
     return table
 
 
 def api_figures(rollup: dict) -> dict[str, dict]:
-    """The same figures from a rollup answered by the API, per child and under ""."""
+    """The same figures from a rollup answered by the API, per child and under "": the
+    columns of the rollup's flat rows, but the coverage ratios (made of two figures checked)."""
     table = {"": _flatten(rollup)}
     for child in rollup["children"]:
         table[child["code"]] = _flatten(child)
@@ -142,21 +159,10 @@ def api_figures(rollup: dict) -> dict[str, dict]:
 
 
 def _flatten(node: dict) -> dict:
-    flat = {
-        "branches.total": node["branches"]["total"],
-        "branches.active": node["branches"]["active"],
-        "branches.standard_compliant": node["branches"]["standard_compliant"],
-        "members.active": node["members"]["active"],
-        "volunteers.active": node["volunteers"]["active"],
-        "volunteers.service_hours": node["volunteers"]["service_hours"],
-        "donations.count": node["donations"]["count"],
-        "donations.amount": node["donations"]["amount"],
-        "donations.in_kind_value": node["donations"]["in_kind_value"],
+    flat = figures_row(read_figures(node))
+    return {
+        name: Decimal(str(value)) for name, value in flat.items() if not name.endswith("_ratio")
     }
-    for level, ratio in node["coverage"].items():
-        flat[f"coverage.{level}.total"] = ratio["total"]
-        flat[f"coverage.{level}.covered"] = ratio["covered"]
-    return {name: Decimal(str(value)) for name, value in flat.items()}
 
 
 def differences(api: dict[str, dict], baseline: dict[str, dict]) -> list[str]:

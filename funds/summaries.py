@@ -1,27 +1,59 @@
-"""Summary tables of donations, kept exact by database triggers.
+"""Summary tables of donations: each declared once.
 
-Donations per township, year and channel; per county, campaign and year (finer campaign rows
-would be too many to read fast). The triggers live in funds migration 0006; docs/METRICS.md
-defines the figures. Reversal entries are negative and are summed like any other entry.
+Donations per township, year and channel and per county, year and channel; per county,
+campaign and year and per township, campaign and year; per county, year and month. One
+trigger on the donations keeps them all, in this order of tables, each in key order; it, the
+rebuild from the records and the rollups' reads are generated from these declarations
+(core.summaries). docs/METRICS.md defines the figures. Reversal entries are negative and are
+summed like any other entry.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.summaries import (
+    COUNTY_GRAIN,
+    MONEY,
+    TOWNSHIP_GRAIN,
+    Computed,
+    DistinctCount,
+    PerKey,
+    Records,
+    Summary,
+    SummaryTable,
+    Total,
+)
 from funds.choices import DonationChannel
-from funds.models import Campaign
+from funds.models import Campaign, Donor
 from orgs.db import RegionCodeField
-from orgs.summaries import COUNTY_GRAIN, Summary
 
-#: Columns the donation summaries share: net count, net money, net value of goods.
-FIGURES_SQL = """
-    sum(CASE WHEN reverses_id IS NULL THEN 1 ELSE -1 END)::int AS donations,
-    sum(CASE WHEN kind = 'cash' THEN amount ELSE 0 END) AS amount,
-    sum(CASE WHEN kind = 'in_kind' THEN amount ELSE 0 END) AS in_kind_value
-"""
+#: Every donation entry, reversal entries included.
+DONATIONS = Records("funds_donation")
+#: The entries of donations to a campaign.
+CAMPAIGN_DONATIONS = Records("funds_donation", where="campaign_id IS NOT NULL")
+#: The year a donation was received.
+YEAR_RECEIVED = "extract(year FROM received_on)::int"
+#: The figures the donation summaries share: net count, net money, net value of goods.
+DONATION_FIGURES = {
+    "donations": "CASE WHEN reverses_id IS NULL THEN 1 ELSE -1 END",
+    "amount": "CASE WHEN kind = 'cash' THEN amount ELSE 0 END",
+    "in_kind_value": "CASE WHEN kind = 'in_kind' THEN amount ELSE 0 END",
+}
+#: Donations per region, year and channel.
+BY_CHANNEL = Summary(
+    records=(DONATIONS,),
+    keys={"year": YEAR_RECEIVED, "channel": "channel"},
+    figures=DONATION_FIGURES,
+)
+#: Donations per region, campaign and year.
+BY_CAMPAIGN = Summary(
+    records=(CAMPAIGN_DONATIONS,),
+    keys={"campaign_id": "campaign_id", "year": YEAR_RECEIVED},
+    figures=DONATION_FIGURES,
+)
 
 
-class DonationFigures(Summary):
+class DonationFigures(SummaryTable):
     """The figures of a donation summary row (all net of reversal entries)."""
 
     donations = models.IntegerField(
@@ -46,39 +78,11 @@ class DonationSummary(DonationFigures):
     year = models.IntegerField(_("Year"))
     channel = models.CharField(_("Channel"), max_length=10, choices=DonationChannel)
 
-    records_sql = f"""
-        SELECT {{key}} AS region_code, extract(year FROM received_on)::int AS year, channel,
-               {FIGURES_SQL}
-          FROM funds_donation
-         WHERE {{where}}
-         GROUP BY 1, 2, 3
-    """  # noqa: S608 (fixed SQL fragments)
+    summary = BY_CHANNEL.at(TOWNSHIP_GRAIN)
 
     class Meta:
         verbose_name = _("Donation summary")
         verbose_name_plural = _("Donation summary")
-        ordering = ["region_code", "year", "channel"]
-
-    def __str__(self):
-        return f"{self.region_code} {self.year} {self.channel}: {self.amount}"
-
-
-class CountyDonationSummary(DonationFigures):
-    """DonationSummary per county: the rows a country, province or city rollup groups.
-
-    Keyed by year first: a rollup reads one year of a subtree (13,378 rows for the country)."""
-
-    pk = models.CompositePrimaryKey("year", "region_code", "channel")
-    region_code = RegionCodeField()
-    year = models.IntegerField(_("Year"))
-    channel = models.CharField(_("Channel"), max_length=10, choices=DonationChannel)
-
-    grain = COUNTY_GRAIN
-    records_sql = DonationSummary.records_sql
-
-    class Meta:
-        verbose_name = _("County donation summary")
-        verbose_name_plural = _("County donation summary")
         ordering = ["region_code", "year", "channel"]
 
     def __str__(self):
@@ -99,14 +103,7 @@ class CampaignSummary(DonationFigures):
     )
     year = models.IntegerField(_("Year"))
 
-    grain = COUNTY_GRAIN
-    records_sql = f"""
-        SELECT {{key}} AS region_code, campaign_id, extract(year FROM received_on)::int AS year,
-               {FIGURES_SQL}
-          FROM funds_donation
-         WHERE campaign_id IS NOT NULL AND {{where}}
-         GROUP BY 1, 2, 3
-    """  # noqa: S608 (fixed SQL fragments)
+    summary = BY_CAMPAIGN.at(COUNTY_GRAIN)
 
     class Meta:
         verbose_name = _("Campaign summary")
@@ -115,6 +112,27 @@ class CampaignSummary(DonationFigures):
 
     def __str__(self):
         return f"{self.region_code} {self.campaign_id} {self.year}: {self.amount}"
+
+
+class CountyDonationSummary(DonationFigures):
+    """DonationSummary per county: the rows a country, province or city rollup groups.
+
+    Keyed by year first: a rollup reads one year of a subtree (13,378 rows for the country)."""
+
+    pk = models.CompositePrimaryKey("year", "region_code", "channel")
+    region_code = RegionCodeField()
+    year = models.IntegerField(_("Year"))
+    channel = models.CharField(_("Channel"), max_length=10, choices=DonationChannel)
+
+    summary = BY_CHANNEL.at(COUNTY_GRAIN)
+
+    class Meta:
+        verbose_name = _("County donation summary")
+        verbose_name_plural = _("County donation summary")
+        ordering = ["region_code", "year", "channel"]
+
+    def __str__(self):
+        return f"{self.region_code} {self.year} {self.channel}: {self.amount}"
 
 
 class TownshipCampaignSummary(DonationFigures):
@@ -133,7 +151,7 @@ class TownshipCampaignSummary(DonationFigures):
     )
     year = models.IntegerField(_("Year"))
 
-    records_sql = CampaignSummary.records_sql
+    summary = BY_CAMPAIGN.at(TOWNSHIP_GRAIN)
 
     class Meta:
         verbose_name = _("Township campaign summary")
@@ -153,15 +171,12 @@ class DonationMonthSummary(DonationFigures):
     year = models.IntegerField(_("Year"))
     month = models.SmallIntegerField(_("Month"))
 
-    grain = COUNTY_GRAIN
-    records_sql = f"""
-        SELECT {{key}} AS region_code, extract(year FROM received_on)::int AS year,
-               extract(month FROM received_on)::smallint AS month,
-               {FIGURES_SQL}
-          FROM funds_donation
-         WHERE {{where}}
-         GROUP BY 1, 2, 3
-    """  # noqa: S608 (fixed SQL fragments)
+    summary = Summary(
+        grain=COUNTY_GRAIN,
+        records=(DONATIONS,),
+        keys={"year": YEAR_RECEIVED, "month": "extract(month FROM received_on)::smallint"},
+        figures=DONATION_FIGURES,
+    )
 
     class Meta:
         verbose_name = _("Donation month summary")
@@ -170,3 +185,111 @@ class DonationMonthSummary(DonationFigures):
 
     def __str__(self):
         return f"{self.region_code} {self.year}-{self.month:02d}: {self.amount}"
+
+
+class DonorFigures(SummaryTable):
+    """Each donor's donations per region and year, net of reversals: the rows distinct donors
+    are counted over (a donor can give in two townships: donor counts do not add up)."""
+
+    region_code = RegionCodeField()
+    year = models.IntegerField(_("Year"))
+    donor = models.ForeignKey(
+        Donor,
+        verbose_name=_("Donor"),
+        on_delete=models.DO_NOTHING,
+        db_index=False,
+        related_name="+",
+    )
+    donations = models.IntegerField(
+        _("Donations"),
+        default=0,
+        help_text=_("Donations that are not reversal entries, less the reversal entries."),
+    )
+
+    summary = Summary(
+        records=(Records("funds_donation", where="donor_id IS NOT NULL"),),
+        keys={"year": YEAR_RECEIVED, "donor_id": "donor_id"},
+        figures={"donations": DONATION_FIGURES["donations"]},
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.region_code} {self.year} {self.donor_id}: {self.donations}"
+
+
+class DonorSummary(DonorFigures):
+    """Each donor's net donations per township and year."""
+
+    pk = models.CompositePrimaryKey("region_code", "year", "donor")
+    summary = DonorFigures.summary.at(TOWNSHIP_GRAIN)
+
+    class Meta:
+        verbose_name = _("Donor summary")
+        verbose_name_plural = _("Donor summary")
+        ordering = ["region_code", "year", "donor"]
+
+
+class CountyDonorSummary(DonorFigures):
+    """Each donor's net donations per county and year: the rows a country, province or city
+    rollup counts, keyed by year first (it reads one year of a subtree)."""
+
+    pk = models.CompositePrimaryKey("year", "region_code", "donor")
+    summary = DonorFigures.summary.at(COUNTY_GRAIN)
+
+    class Meta:
+        verbose_name = _("County donor summary")
+        verbose_name_plural = _("County donor summary")
+        ordering = ["region_code", "year", "donor"]
+
+
+#: The donation summaries a rollup reads, the coarsest first.
+DONATIONS_BY_CHANNEL = (CountyDonationSummary, DonationSummary)
+
+#: The rollup figures of donations, in the order of docs/METRICS.md.
+FIGURES = [
+    Total(
+        "donations.count",
+        DONATIONS_BY_CHANNEL,
+        "sum(donations)",
+        label=_("Donations"),
+        help=_("Net of reversal entries."),
+    ),
+    Total(
+        "donations.amount",
+        DONATIONS_BY_CHANNEL,
+        "sum(amount)",
+        kind=MONEY,
+        label=_("Money raised (yuan)"),
+        title=_("Money raised"),
+    ),
+    Total(
+        "donations.in_kind_value",
+        DONATIONS_BY_CHANNEL,
+        "sum(in_kind_value)",
+        kind=MONEY,
+        label=_("Value of goods (yuan)"),
+        title=_("Goods (value)"),
+    ),
+    # Campaigns with donations left, with their names, most money first (reports.rollups).
+    Computed("donations.by_campaign", (CampaignSummary, TownshipCampaignSummary)),
+    PerKey(
+        "donations.by_channel",
+        DONATIONS_BY_CHANNEL,
+        "channel",
+        "sum(amount + in_kind_value)",
+        kind=MONEY,
+    ),
+    DistinctCount(
+        "donors.count",
+        (CountyDonorSummary, DonorSummary),
+        "donor_id",
+        "sum(donations) > 0",
+        label=_("Donors"),
+        title=_("Donors"),
+        help=_(
+            "Donors whose donations in the region and period, net of reversals, are above zero."
+        ),
+    ),
+]

@@ -1,60 +1,153 @@
-"""Summary tables of branches and coverage, kept exact by database triggers.
+"""Summary tables of branches and coverage: each declared once, its SQL generated.
 
-Each summary holds figures at township grain: the record's region code cut to 9 digits (a
-record registered at a county or above keeps its own code). Statement-level triggers on the
-record tables (orgs migration 0004) add each statement's changes to these rows in the writing
-transaction, so bulk writes, QuerySet.update, raw SQL and COPY keep them exact too. Rollups
-group them by ``left(region_code, n)`` at read time (portal/rollups.py); docs/METRICS.md
-defines every figure; ``manage.py verify_rollups`` recomputes every row from the records with
-``from_records()`` and compares.
+Each table declares (its ``summary``, core.summaries) the records it counts, its keys and its
+figures; the triggers that keep it exact in the writing transaction, its rebuild from the
+records (``manage.py verify_rollups``) and the rows the rollups read are generated from that.
+Branch compliance follows each branch's latest assessment and coverage counts distinct units,
+which deltas of one record row cannot do: their SQL is written here by hand, and wrapped in
+the same statement triggers. docs/METRICS.md defines every figure.
 """
-
-from typing import ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from orgs.choices import BranchKind, BranchStatus
+from core.summaries import (
+    COUNTY_GRAIN,
+    Computed,
+    Function,
+    PerKey,
+    Records,
+    Summary,
+    SummaryTable,
+    Total,
+)
+from orgs.choices import CODE_LENGTH, BranchKind, BranchStatus, RegionLevel
 from orgs.db import RegionCodeField
 from orgs.models import Assessment, Branch
 
-#: Length of the summaries' region key: a township-level code.
-TOWNSHIP_GRAIN = 9
-#: Length of the key of summaries kept per county (campaign totals).
-COUNTY_GRAIN = 6
+# Coverage is counted again from the records for each township row a statement touches, after
+# locking it: the count is a new statement, so it sees every transaction that committed before
+# the lock was granted.
+REFRESH_TOWNSHIPS = Function(
+    name="orgs_townshipsummary_refresh",
+    arguments="codes text[]",
+    returns="void",
+    source="""
+BEGIN
+    IF cardinality(codes) = 0 THEN
+        RETURN;
+    END IF;
+    -- One row for every township-level unit, whatever its kind; none for a code that left.
+    INSERT INTO orgs_townshipsummary (region_code, counted, covered, villages, villages_covered)
+    SELECT t.code, FALSE, FALSE, 0, 0
+      FROM unnest(codes) AS k (code) JOIN orgs_region t ON t.code = k.code
+     WHERE t.level = 'township'
+     ORDER BY t.code
+    ON CONFLICT (region_code) DO NOTHING;
+    DELETE FROM orgs_townshipsummary s USING unnest(codes) AS k (code)
+     WHERE s.region_code = k.code
+       AND NOT EXISTS (
+           SELECT 1 FROM orgs_region r WHERE r.code = s.region_code AND r.level = 'township');
+    PERFORM 1 FROM unnest(codes) AS k (code)
+       JOIN orgs_townshipsummary s ON s.region_code = k.code
+      ORDER BY s.region_code FOR UPDATE OF s;
+    -- Index probes per township (villages by their parent, branches by region and kind):
+    -- the cost follows the number of townships written, not the size of the tree.
+    UPDATE orgs_townshipsummary s
+       SET counted = f.counted, covered = f.covered,
+           villages = f.villages, villages_covered = f.villages_covered
+      FROM (
+        SELECT t.code,
+               t.kind IN ('street', 'town', 'township') AND t.valid_to IS NULL AS counted,
+               t.kind IN ('street', 'town', 'township') AND t.valid_to IS NULL AND EXISTS (
+                   SELECT 1 FROM orgs_branch b
+                    WHERE b.region_id = t.code AND b.kind = 'township' AND b.status = 'active'
+               ) AS covered,
+               (SELECT count(*) FROM orgs_region v
+                 WHERE v.parent_id = t.code AND v.level = 'community'
+                   AND v.kind IN ('community', 'village') AND v.valid_to IS NULL
+               )::int AS villages,
+               (SELECT count(*) FROM orgs_region v
+                 WHERE v.parent_id = t.code AND v.level = 'community'
+                   AND v.kind IN ('community', 'village') AND v.valid_to IS NULL
+                   AND EXISTS (
+                       SELECT 1 FROM orgs_branch b
+                        WHERE b.region_id = v.code AND b.kind = 'community'
+                          AND b.status = 'active')
+               )::int AS villages_covered
+          FROM unnest(codes) AS k (code) JOIN orgs_region t ON t.code = k.code
+         WHERE t.level = 'township'
+      ) f
+     WHERE s.region_code = f.code
+       AND (s.counted, s.covered, s.villages, s.villages_covered)
+           IS DISTINCT FROM (f.counted, f.covered, f.villages, f.villages_covered);
+END;
+""",
+)
+
+# A region loaded, closed or re-kinded: its township's row is counted again.
+REGION_CHANGES = """
+    PERFORM orgs_townshipsummary_refresh(ARRAY(
+        SELECT DISTINCT left(code, 9) FROM (
+            SELECT code, level, kind, valid_to FROM {changes} c
+             WHERE length(code) >= 9
+             GROUP BY 1, 2, 3, 4 HAVING sum(sign) <> 0
+        ) changed));
+"""
+
+# A township or village branch that changed its activity or unit: its township's coverage is
+# counted again.
+BRANCH_CHANGES = """
+    PERFORM orgs_townshipsummary_refresh(ARRAY(
+        SELECT DISTINCT left(region_id, 9) FROM {changes} c
+         WHERE kind IN ('township', 'community') AND status = 'active'
+         GROUP BY region_id, kind HAVING sum(sign) <> 0));
+"""
+
+# The branches whose latest assessment may have changed are locked first, as a write to the
+# branch itself locks it: a branch's compliance and its status, kind and region then change
+# one transaction at a time. The counts move before the flags, which still hold the old state.
+ASSESSMENT_CHANGES = """
+    ids := ARRAY(
+        SELECT DISTINCT branch_id FROM (
+            SELECT id, branch_id, assessed_on, met_count, item_count FROM {changes} c
+             GROUP BY 1, 2, 3, 4, 5 HAVING sum(sign) <> 0
+        ) changed);
+    IF cardinality(ids) > 0 THEN
+        PERFORM 1 FROM orgs_branch WHERE id = ANY (ids) ORDER BY id FOR NO KEY UPDATE;
+        INSERT INTO orgs_branchsummary AS s (region_code, kind, status, branches, compliant)
+        SELECT left(b.region_id, 9), b.kind, b.status, 0,
+               sum(coalesce(n.compliant, FALSE)::int - coalesce(l.compliant, FALSE)::int)
+          FROM orgs_branch b
+          LEFT JOIN orgs_latestassessment l ON l.branch_id = b.id
+          LEFT JOIN LATERAL (
+                SELECT a.item_count > 0 AND a.met_count = a.item_count AS compliant
+                  FROM orgs_assessment a WHERE a.branch_id = b.id
+                 ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1
+          ) n ON TRUE
+         WHERE b.id = ANY (ids)
+         GROUP BY 1, 2, 3
+        HAVING sum(coalesce(n.compliant, FALSE)::int - coalesce(l.compliant, FALSE)::int) <> 0
+         ORDER BY 1, 2, 3
+        ON CONFLICT (region_code, kind, status) DO UPDATE
+           SET compliant = s.compliant + excluded.compliant;
+        DELETE FROM orgs_latestassessment l
+         WHERE l.branch_id = ANY (ids)
+           AND NOT EXISTS (SELECT 1 FROM orgs_assessment a WHERE a.branch_id = l.branch_id);
+        INSERT INTO orgs_latestassessment AS l (branch_id, assessment_id, compliant)
+        SELECT DISTINCT ON (a.branch_id) a.branch_id, a.id,
+               a.item_count > 0 AND a.met_count = a.item_count
+          FROM orgs_assessment a WHERE a.branch_id = ANY (ids)
+         ORDER BY a.branch_id, a.assessed_on DESC, a.id DESC
+        ON CONFLICT (branch_id) DO UPDATE
+           SET assessment_id = excluded.assessment_id, compliant = excluded.compliant
+         WHERE (l.assessment_id, l.compliant)
+               IS DISTINCT FROM (excluded.assessment_id, excluded.compliant);
+    END IF;
+"""
 
 
-class Summary(models.Model):
-    """A table of figures written only by triggers; ``records_sql`` computes it from the records.
-
-    ``records_sql`` has two slots: ``{key}``, the region key of each row, and ``{where}``, an
-    optional filter to one subtree (``%(prefix)s``).
-    """
-
-    records_sql: ClassVar[str] = ""
-    #: The records' region-code column that ``{key}`` cuts and ``{where}`` filters.
-    code_column: ClassVar[str] = "region_code"
-    #: Length of the region key: figures for codes longer than this are summed together.
-    grain: ClassVar[int] = TOWNSHIP_GRAIN
-
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def from_records(cls, *, cut: bool = True, scoped: bool = False) -> str:
-        """SQL computing this summary's rows from the records.
-
-        ``cut`` keys the rows like the table does (the code cut to the grain); without it
-        every record keeps its full code, for reads finer than the grain. ``scoped`` keeps
-        only the subtree ``%(prefix)s`` (a ``LIKE`` pattern, e.g. ``'360803%'``).
-        """
-        column = cls.code_column
-        key = f"left({column}, {cls.grain})" if cut else column
-        where = f"{column} LIKE %(prefix)s" if scoped else "TRUE"
-        return cls.records_sql.format(key=key, where=where)
-
-
-class BranchSummary(Summary):
+class BranchSummary(SummaryTable):
     """Branches per township, kind and status, and how many of them meet their standard."""
 
     pk = models.CompositePrimaryKey("region_code", "kind", "status")
@@ -68,9 +161,20 @@ class BranchSummary(Summary):
         help_text=_("Branches whose latest assessment meets every item of its standard."),
     )
 
-    code_column = "b.region_id"
-    records_sql = """
-        SELECT {key} AS region_code, b.kind, b.status, count(*)::int AS branches,
+    # The triggers take a branch's compliance from its LatestAssessment row; the rebuild
+    # reads the assessments themselves, so that a wrong LatestAssessment row shows.
+    summary = Summary(
+        records=(
+            Records(
+                "orgs_branch",
+                code="region_id",
+                join="LEFT JOIN orgs_latestassessment l ON l.branch_id = c.id",
+            ),
+        ),
+        keys={"kind": "kind", "status": "status"},
+        figures={"branches": "1", "compliant": "coalesce(l.compliant, FALSE)::int"},
+        rebuild="""
+        SELECT {key} AS region_code, kind, status, count(*)::int AS branches,
                (count(*) FILTER (WHERE a.item_count > 0 AND a.met_count = a.item_count))::int
                    AS compliant
           FROM orgs_branch b
@@ -80,7 +184,8 @@ class BranchSummary(Summary):
           ) a ON TRUE
          WHERE {where}
          GROUP BY 1, 2, 3
-    """
+    """,
+    )
 
     class Meta:
         verbose_name = _("Branch summary")
@@ -91,7 +196,7 @@ class BranchSummary(Summary):
         return f"{self.region_code} {self.kind} {self.status}: {self.branches}"
 
 
-class LatestAssessment(Summary):
+class LatestAssessment(SummaryTable):
     """Each assessed branch's latest assessment and whether it meets its standard.
 
     The assessment triggers need the previous state of a branch's compliance to move the
@@ -114,12 +219,16 @@ class LatestAssessment(Summary):
     )
     compliant = models.BooleanField(_("Meets its standard"))
 
-    records_sql = """
+    summary = Summary(
+        rebuild="""
         SELECT DISTINCT ON (branch_id) branch_id, id AS assessment_id,
                item_count > 0 AND met_count = item_count AS compliant
           FROM orgs_assessment
          ORDER BY branch_id, assessed_on DESC, id DESC
-    """
+    """,
+        maintain={"orgs_assessment": ASSESSMENT_CHANGES},
+        declare={"orgs_assessment": "    ids bigint[];"},
+    )
 
     class Meta:
         verbose_name = _("Latest assessment")
@@ -130,7 +239,7 @@ class LatestAssessment(Summary):
         return f"{self.branch_id}: {self.assessment_id}"
 
 
-class TownshipSummary(Summary):
+class TownshipSummary(SummaryTable):
     """Coverage at one township-level unit: one row for every such unit, whatever its kind.
 
     ``counted`` and ``covered`` make the township-level coverage; ``villages`` and
@@ -159,7 +268,13 @@ class TownshipSummary(Summary):
         help_text=_("Of them, those with an active village (community) branch registered at them."),
     )
 
-    records_sql = """
+    # Keyed by each township-level unit's own code, it answers for a township's villages too
+    # (the grain of their codes): they have no row, their figures are in their township's.
+    summary = Summary(
+        grain=CODE_LENGTH[RegionLevel.COMMUNITY],
+        maintain={"orgs_region": REGION_CHANGES, "orgs_branch": BRANCH_CHANGES},
+        functions=(REFRESH_TOWNSHIPS,),
+        rebuild="""
         WITH covered_units AS (
             SELECT DISTINCT region_id AS code FROM orgs_branch
              WHERE status = 'active' AND kind IN ('township', 'community')
@@ -179,7 +294,8 @@ class TownshipSummary(Summary):
                coalesce(v.villages_covered, 0) AS villages_covered
           FROM orgs_region t LEFT JOIN villages v ON v.township = t.code
          WHERE t.level = 'township'
-    """
+    """,
+    )
 
     class Meta:
         verbose_name = _("Township coverage summary")
@@ -190,10 +306,10 @@ class TownshipSummary(Summary):
         return f"{self.region_code}: {self.villages_covered}/{self.villages}"
 
 
-class CountyBranchSummary(Summary):
+class CountyBranchSummary(SummaryTable):
     """BranchSummary's figures per county: the rows a country, province or city rollup groups
     (2,978 counties against 41,352 townships). Kept from BranchSummary's changes by a trigger
-    on that table (orgs migration 0006)."""
+    on that table."""
 
     pk = models.CompositePrimaryKey("region_code", "kind", "status")
     region_code = RegionCodeField()
@@ -202,9 +318,12 @@ class CountyBranchSummary(Summary):
     branches = models.IntegerField(_("Branches"), default=0)
     compliant = models.IntegerField(_("Meeting their standard"), default=0)
 
-    grain = COUNTY_GRAIN
-    code_column = BranchSummary.code_column
-    records_sql = BranchSummary.records_sql
+    summary = Summary(
+        grain=COUNTY_GRAIN,
+        copy_of=BranchSummary,
+        keys={"kind": "kind", "status": "status"},
+        figures={"branches": "branches", "compliant": "compliant"},
+    )
 
     class Meta:
         verbose_name = _("County branch summary")
@@ -215,10 +334,10 @@ class CountyBranchSummary(Summary):
         return f"{self.region_code} {self.kind} {self.status}: {self.branches}"
 
 
-class CountyCoverageSummary(Summary):
+class CountyCoverageSummary(SummaryTable):
     """TownshipSummary's coverage per county: counted and covered township-level units,
     villages and covered villages below them. Kept from TownshipSummary's changes by a
-    trigger on that table (orgs migration 0006)."""
+    trigger on that table."""
 
     region_code = RegionCodeField(primary_key=True)
     townships = models.IntegerField(_("Townships counted"), default=0)
@@ -226,15 +345,16 @@ class CountyCoverageSummary(Summary):
     villages = models.IntegerField(_("Villages and communities"), default=0)
     villages_covered = models.IntegerField(_("Villages and communities covered"), default=0)
 
-    grain = COUNTY_GRAIN
-    records_sql = f"""
-        SELECT left(region_code, 6) AS region_code,
-               (count(*) FILTER (WHERE counted))::int AS townships,
-               (count(*) FILTER (WHERE covered))::int AS townships_covered,
-               sum(villages)::int AS villages, sum(villages_covered)::int AS villages_covered
-          FROM ({TownshipSummary.records_sql}) township
-         GROUP BY 1
-    """  # noqa: S608 (fixed SQL fragments)
+    summary = Summary(
+        grain=COUNTY_GRAIN,
+        copy_of=TownshipSummary,
+        figures={
+            "townships": "counted::int",
+            "townships_covered": "covered::int",
+            "villages": "villages",
+            "villages_covered": "villages_covered",
+        },
+    )
 
     class Meta:
         verbose_name = _("County coverage summary")
@@ -245,70 +365,45 @@ class CountyCoverageSummary(Summary):
         return f"{self.region_code}: {self.townships_covered}/{self.townships}"
 
 
-def rollup_trigger_sql(
-    *, name: str, source: str, target: str, keys: list[str], figures: dict[str, str]
-) -> str:
-    """SQL of statement triggers on the summary table ``source`` that add each statement's
-    changes of its rows to ``target``, keyed by the county (``left(region_code, 6)``) and
-    ``keys``; ``figures`` maps each target column to its expression over a source row."""
-    columns = ", ".join(["region_code", *keys, *figures])
-    key_list = ", ".join(["region_code", *keys])
-    positions = ", ".join(str(n) for n in range(1, len(keys) + 2))
-    sums = [f"sum(sign * ({expression}))" for expression in figures.values()]
-    zeros = ", ".join("0" for _ in figures)
-    body = f"""
-    INSERT INTO {target} AS s ({columns})
-    SELECT left(region_code, 6), {", ".join([*keys, *sums])}
-      FROM {{changes}} c
-     GROUP BY {positions}
-    HAVING ROW({", ".join(sums)}) <> ROW({zeros})
-     ORDER BY {positions}
-    ON CONFLICT ({key_list}) DO UPDATE
-       SET {", ".join(f"{column} = s.{column} + excluded.{column}" for column in figures)};
-"""  # noqa: S608 (fixed SQL fragments)
-    return statement_triggers_sql(name=name, table=source, body=body)
+#: The branch summaries a rollup reads, the coarsest first.
+BRANCHES = (CountyBranchSummary, BranchSummary)
+ACTIVE_BRANCHES = "sum(branches) FILTER (WHERE status = 'active')"
 
-
-def statement_triggers_sql(*, name: str, table: str, body: str, declare: str = "") -> str:
-    """SQL creating a trigger function run once per INSERT, UPDATE and DELETE statement on
-    ``table``, and its three triggers (named ``<name>_insert`` and so on).
-
-    ``body`` is PL/pgSQL that reads the statement's changes from ``{changes}``: every row
-    written with ``sign`` +1 and every row replaced or removed with ``sign`` -1. One upsert per
-    summary row then serves a whole bulk_create, UPDATE or COPY, and an UPDATE that leaves
-    the summarized columns alone nets to nothing. Applied migrations call it: keep its output
-    stable, and change triggers with a new migration.
-    """
-    changes = {
-        "INSERT": "(SELECT n.*, 1 AS sign FROM new_rows n)",
-        "UPDATE": "(SELECT n.*, 1 AS sign FROM new_rows n "
-        "UNION ALL SELECT o.*, -1 AS sign FROM old_rows o)",
-        "DELETE": "(SELECT o.*, -1 AS sign FROM old_rows o)",
-    }
-    branches = "\n    ELSIF ".join(
-        f"TG_OP = '{op}' THEN\n" + body.replace("{changes}", rows) for op, rows in changes.items()
-    )
-    referencing = {
-        "insert": "AFTER INSERT ON {t} REFERENCING NEW TABLE AS new_rows",
-        "update": "AFTER UPDATE ON {t} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
-        "delete": "AFTER DELETE ON {t} REFERENCING OLD TABLE AS old_rows",
-    }
-    triggers = "\n".join(
-        f"CREATE TRIGGER {name}_{op} {when.format(t=table)} "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
-        for op, when in referencing.items()
-    )
-    declarations = f"DECLARE\n{declare}\n" if declare else ""
-    return (
-        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-        f"{declarations}BEGIN\n    IF {branches}\n    END IF;\n    RETURN NULL;\nEND;\n$$;\n"
-        f"{triggers}\n"
-    )
-
-
-def drop_statement_triggers_sql(*, name: str, table: str) -> str:
-    """SQL dropping what ``statement_triggers_sql`` created."""
-    drops = "".join(
-        f"DROP TRIGGER IF EXISTS {name}_{op} ON {table};\n" for op in ("insert", "update", "delete")
-    )
-    return f"{drops}DROP FUNCTION IF EXISTS {name}();\n"
+#: The rollup figures of branches and coverage, in the order of docs/METRICS.md.
+FIGURES = [
+    Total(
+        "branches.total",
+        BRANCHES,
+        "sum(branches) FILTER (WHERE status <> 'dissolved')",
+        label=_("Branches"),
+        help=_("Branches not dissolved."),
+    ),
+    Total(
+        "branches.active",
+        BRANCHES,
+        ACTIVE_BRANCHES,
+        label=_("Active branches"),
+        title=_("Active branches"),
+        out_of="branches.total",
+    ),
+    PerKey(
+        "branches.by_kind", BRANCHES, "kind", ACTIVE_BRANCHES, help=_("Active branches per kind.")
+    ),
+    Total(
+        "branches.standard_compliant",
+        BRANCHES,
+        "sum(compliant) FILTER (WHERE status = 'active')",
+        label=_("Branches meeting the standard"),
+        title=_("Meet the standard"),
+        out_of="branches.active",
+        help=_("Active branches meeting every item of their latest assessment."),
+    ),
+    # Per level below the region: unit coverage from the regions, township and village
+    # coverage from the coverage summaries (reports.rollups).
+    Computed(
+        "coverage",
+        (CountyCoverageSummary, TownshipSummary),
+        flat=True,
+        help=_("Per level below the region."),
+    ),
+]

@@ -1,6 +1,6 @@
 """Selectors of the dashboard pages: the region in scope, its figures shaped for the page.
 
-Every figure comes from ``portal.rollups``; this module adds the per-month donations with
+Every figure comes from ``reports.rollups``; this module adds the per-month donations with
 last year's totals, the breadcrumbs and the branch page's lists, each one query, and shapes
 the figures for the templates and charts without touching the database again. A dashboard
 reads summaries only, in one snapshot with its rollup (a township's months excepted: they
@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import in_scope
+from core.summaries import HOURS, MONEY, ZEROS, read_sql, serving
+from core.summaries import Figure as DeclaredFigure
 from funds.choices import DonationKind
 from funds.models import Donation
 from funds.summaries import CountyDonationSummary, DonationMonthSummary, DonationSummary
@@ -29,8 +31,15 @@ from members.summaries import CountyServiceHoursSummary, ServiceHoursSummary
 from orgs.choices import CODE_LENGTH, BranchKind, RegionLevel
 from orgs.models import Branch, Region
 from orgs.selectors import branch_list
-from orgs.summaries import COUNTY_GRAIN
-from reports.rollups import ZERO_HOURS, one_snapshot, region_rollup, summary_alias
+from reports.rollups import (
+    FIGURES,
+    Coverage,
+    RegionFigures,
+    RegionRollup,
+    one_snapshot,
+    region_rollup,
+    summary_alias,
+)
 
 ZERO = Decimal("0")
 #: How many donations the branch page lists.
@@ -62,8 +71,8 @@ def latest_year(*, region: Region | None) -> int:
     """
     this_year = timezone.localdate().year
     # Per county and month: a few rows per county; a township's own rows are finer.
-    coarse = region is None or len(region.code) <= DonationMonthSummary.grain
-    model = DonationMonthSummary if coarse else DonationSummary
+    length = len(region.code) if region else 0
+    model = serving((DonationMonthSummary, DonationSummary), length) or DonationSummary
     summaries = model.objects.filter(year__lte=this_year, donations__gt=0)
     if region is not None:
         summaries = summaries.filter(region_code__startswith=region.code)
@@ -94,53 +103,57 @@ def region_branches(*, user, region: Region | None) -> QuerySet[Branch]:
 # Money and goods per month of the year; last year's money and goods (month 0) from the
 # yearly summary, a twelfth of the month rows; last year's approved service hours (month NULL).
 MONTHS_SQL = """
-    SELECT month, coalesce(sum(amount), 0.00) AS cash,
-           coalesce(sum(in_kind_value), 0.00) AS in_kind
-      FROM {months} s
-     WHERE region_code LIKE %(prefix)s AND year = %(year)s
-     GROUP BY 1
+    SELECT month, cash, in_kind FROM ({months}) m
      UNION ALL
-    SELECT 0, coalesce(sum(amount), 0.00), coalesce(sum(in_kind_value), 0.00)
-      FROM {years} s
-     WHERE region_code LIKE %(prefix)s AND year = %(year)s - 1
+    SELECT 0, cash, in_kind FROM ({years}) y
      UNION ALL
-    SELECT NULL, NULL, coalesce(sum(hours), 0.0)
-      FROM {hours} s
-     WHERE region_code LIKE %(prefix)s AND year = %(year)s - 1
+    SELECT NULL, NULL, hours FROM ({hours}) h
 """
+MONEY_COLUMNS = {"cash": "sum(amount)", "in_kind": "sum(in_kind_value)"}
 
 
 def donation_months(*, code: str | None, year: int) -> tuple[list[dict], dict]:
     """Money and goods received per month of ``year`` in the subtree of ``code``, and last
-    year's totals (money, goods, approved service hours), from the summaries (one query).
+    year's totals by figure name (money, goods, approved service hours), from the summaries
+    (one query).
 
     Net of reversals (a reversal entry is negative); twelve rows, zeros included. The county
     summaries serve a county and above; a township's months come from its own records. Runs
     on the alias the summaries are read from (the replica of a dashboard request, if any).
     """
     code = code or ""
-    if len(code) <= COUNTY_GRAIN:
-        months = DonationMonthSummary._meta.db_table
-        years = CountyDonationSummary._meta.db_table
-        hours = CountyServiceHoursSummary._meta.db_table
-    else:
-        months = f"({DonationMonthSummary.from_records(cut=False, scoped=True)})"
-        years = DonationSummary._meta.db_table
-        hours = ServiceHoursSummary._meta.db_table
-    sql = MONTHS_SQL.format(months=months, years=years, hours=hours)
+    length = len(code)  # one group: the region
+    sql = MONTHS_SQL.format(
+        months=read_sql(
+            (DonationMonthSummary,), length=length, columns=MONEY_COLUMNS, by=["month"]
+        ),
+        years=read_sql(
+            (CountyDonationSummary, DonationSummary),
+            length=length,
+            columns=MONEY_COLUMNS,
+            year="last_year",
+        ),
+        hours=read_sql(
+            (CountyServiceHoursSummary, ServiceHoursSummary),
+            length=length,
+            columns={"hours": "sum(hours)"},
+            year="last_year",
+        ),
+    )
     with connections[summary_alias()].cursor() as cursor:
-        cursor.execute(sql, {"prefix": f"{code}%", "year": year})
+        cursor.execute(sql, {"prefix": f"{code}%", "year": year, "last_year": year - 1})
         rows = cursor.fetchall()
     by_month = {month: (cash, in_kind) for month, cash, in_kind in rows if month}
     previous = {
-        "volunteers": {"service_hours": ZERO_HOURS},
-        "donations": {"amount": ZERO, "in_kind_value": ZERO},
+        "volunteers.service_hours": ZEROS[HOURS],
+        "donations.amount": ZEROS[MONEY],
+        "donations.in_kind_value": ZEROS[MONEY],
     }
     for month, cash, in_kind in rows:
         if month is None:
-            previous["volunteers"]["service_hours"] = in_kind
+            previous["volunteers.service_hours"] = in_kind
         elif month == 0:
-            previous["donations"].update(amount=cash, in_kind_value=in_kind)
+            previous.update({"donations.amount": cash, "donations.in_kind_value": in_kind})
     months_of_year = [
         {
             "month": month,
@@ -174,64 +187,44 @@ class Figure:
         return None if self.previous is None else self.value - self.previous
 
 
-def coverage_levels(rollup: dict) -> list[str]:
+def coverage_levels(rollup: RegionFigures) -> list[str]:
     """The rollup's coverage levels, from the highest down."""
-    return sorted(rollup["coverage"], key=lambda level: CODE_LENGTH[RegionLevel(level)])
+    return sorted(rollup.figures["coverage"], key=lambda level: CODE_LENGTH[RegionLevel(level)])
 
 
-def key_figures(*, rollup: dict, previous: dict) -> list[Figure]:
-    """The dashboard's key figures: coverage per level, counts, money.
+def key_figures(*, rollup: RegionFigures, previous: dict) -> list[Figure]:
+    """The dashboard's key figures: coverage per level, then the figures declared with a
+    title, those of the year last (with last year's value where ``previous`` has it).
 
     Only service hours and donations belong to a year (the other figures are current), so
-    only they carry last year's value.
+    only they can carry last year's value.
     """
-    branches = rollup["branches"]
     coverage = [
         Figure(
             key=f"coverage_{level}",
             label=COVERAGE_LABELS[RegionLevel(level)],
-            value=rollup["coverage"][level]["covered"],
-            total=rollup["coverage"][level]["total"],
-            ratio=rollup["coverage"][level]["ratio"],
+            value=rollup.figures["coverage"][level].covered,
+            total=rollup.figures["coverage"][level].total,
+            ratio=rollup.figures["coverage"][level].ratio,
             level=level,
         )
         for level in coverage_levels(rollup)
     ]
-    counts = [
-        Figure(
-            key="branches_active",
-            label=_("Active branches"),
-            value=branches["active"],
-            total=branches["total"],
-            ratio=_ratio(branches["active"], branches["total"]),
-        ),
-        Figure(
-            key="standard_compliant",
-            label=_("Meet the standard"),
-            value=branches["standard_compliant"],
-            total=branches["active"],
-            ratio=_ratio(branches["standard_compliant"], branches["active"]),
-        ),
-        Figure(key="members_active", label=_("Members"), value=rollup["members"]["active"]),
-        Figure(
-            key="volunteers_active", label=_("Volunteers"), value=rollup["volunteers"]["active"]
-        ),
-    ]
-    yearly = [
-        _yearly(rollup, previous, "volunteers", "service_hours", _("Service hours"), "hours"),
-        _yearly(rollup, previous, "donations", "amount", _("Money raised"), "money"),
-        _yearly(rollup, previous, "donations", "in_kind_value", _("Goods (value)"), "money"),
-    ]
-    return coverage + counts + yearly
+    shown = sorted((figure for figure in FIGURES if figure.title), key=lambda f: f.yearly)
+    return coverage + [_key_figure(rollup, previous, figure) for figure in shown]
 
 
-def _yearly(rollup, previous, group: str, name: str, label, kind: str) -> Figure:
+def _key_figure(rollup: RegionFigures, previous: dict, figure: DeclaredFigure) -> Figure:
+    value = rollup.figures[figure.name]
+    whole = rollup.figures[figure.out_of] if figure.out_of else None
     return Figure(
-        key=f"{group}_{name}",
-        label=label,
-        value=rollup[group][name],
-        previous=previous[group][name],
-        kind=kind,
+        key=figure.column,
+        label=figure.title,
+        value=value,
+        previous=previous.get(figure.name) if figure.yearly else None,
+        kind=figure.kind,
+        total=whole,
+        ratio=_ratio(value, whole) if figure.out_of else None,
     )
 
 
@@ -239,13 +232,13 @@ def _ratio(part: int, whole: int) -> Decimal | None:
     return Decimal(part) / Decimal(whole) if whole else None
 
 
-def chart_level(rollup: dict) -> str | None:
+def chart_level(rollup: RegionRollup) -> str | None:
     """The coverage level the child-region chart and table compare: townships while the
     children are above them, villages below; None when the rollup has no coverage at all.
     """
     levels = coverage_levels(rollup)
-    if RegionLevel.TOWNSHIP in levels and rollup["children"]:
-        child_length = len(rollup["children"][0]["code"])
+    if RegionLevel.TOWNSHIP in levels and rollup.children:
+        child_length = len(rollup.children[0].code)
         if child_length < CODE_LENGTH[RegionLevel.TOWNSHIP]:
             return RegionLevel.TOWNSHIP
     if RegionLevel.COMMUNITY in levels:
@@ -253,43 +246,38 @@ def chart_level(rollup: dict) -> str | None:
     return levels[-1] if levels else None
 
 
-def child_rows(*, rollup: dict, level: str | None) -> list[dict]:
-    """The child regions for the table, flat, with their rank by money raised (no query).
+def child_rows(*, rollup: RegionRollup, level: str | None) -> list[dict]:
+    """The child regions for the table, as flat rows (``as_row``) with the coverage of
+    ``level`` and their rank by money raised (no query).
 
     Children that raised nothing have no rank.
     """
-    raised = [child for child in rollup["children"] if child["donations"]["amount"] > 0]
-    ranked = sorted(raised, key=lambda child: -child["donations"]["amount"])
-    rank = {child["code"]: position for position, child in enumerate(ranked, start=1)}
-    return [_child_row(child, level, rank.get(child["code"])) for child in rollup["children"]]
+    rows = [child.as_row() for child in rollup.children]
+    raised = sorted(
+        (row for row in rows if row["donations_amount"] > 0),
+        key=lambda row: -row["donations_amount"],
+    )
+    rank = {row["code"]: position for position, row in enumerate(raised, start=1)}
+    return [
+        row | {"coverage": _coverage_at(child, level), "rank": rank.get(row["code"])}
+        for child, row in zip(rollup.children, rows, strict=True)
+    ]
 
 
-def _child_row(child: dict, level: str | None, rank: int | None) -> dict:
-    coverage = child["coverage"].get(level) if level else None
-    return {
-        "code": child["code"],
-        "name": child["name"],
-        "level": child["level"],
-        "coverage": coverage,
-        "branches_active": child["branches"]["active"],
-        "standard_compliant": child["branches"]["standard_compliant"],
-        "members": child["members"]["active"],
-        "volunteers": child["volunteers"]["active"],
-        "service_hours": child["volunteers"]["service_hours"],
-        "amount": child["donations"]["amount"],
-        "in_kind_value": child["donations"]["in_kind_value"],
-        "rank": rank,
-    }
+def _coverage_at(child: RegionFigures, level: str | None) -> Coverage | None:
+    return child.figures["coverage"].get(level) if level else None
 
 
-def chart_data(*, rollup: dict, rows: list[dict], level: str | None, months: list[dict]) -> dict:
+def chart_data(
+    *, rollup: RegionRollup, rows: list[dict], level: str | None, months: list[dict]
+) -> dict:
     """Everything the charts draw, with their labels in the current language (for json_script)."""
     return {
         "coverage": _coverage_chart(rows, level),
         "kinds": _kinds_chart(rollup),
         "campaigns": {
-            "names": [campaign["name"] for campaign in rollup["donations"]["by_campaign"]],
-            "values": [_number(c["amount"]) for c in rollup["donations"]["by_campaign"]],
+            "names": [campaign.name for campaign in rollup.figures["donations.by_campaign"]],
+            "values": [_number(c.amount) for c in rollup.figures["donations.by_campaign"]],
             "series": str(_("Money raised")),
         },
         "months": {
@@ -307,14 +295,14 @@ def _coverage_chart(rows: list[dict], level: str | None) -> dict:
     return {
         "title": str(COVERAGE_LABELS[RegionLevel(level)]) if level else "",
         "names": [row["name"] for row in covered],
-        "covered": [row["coverage"]["covered"] for row in covered],
-        "uncovered": [row["coverage"]["total"] - row["coverage"]["covered"] for row in covered],
+        "covered": [row["coverage"].covered for row in covered],
+        "uncovered": [row["coverage"].total - row["coverage"].covered for row in covered],
         "series": [str(_("Covered")), str(_("Not covered"))],
     }
 
 
-def _kinds_chart(rollup: dict) -> dict:
-    by_kind = rollup["branches"]["by_kind"]
+def _kinds_chart(rollup: RegionRollup) -> dict:
+    by_kind = rollup.figures["branches.by_kind"]
     return {
         "items": [
             {"name": str(BranchKind(kind).label), "value": count}
@@ -329,7 +317,7 @@ def _ranking_chart(rows: list[dict]) -> dict:
     top = sorted((row for row in rows if row["rank"]), key=lambda row: row["rank"])[:RANKING_SIZE]
     return {
         "names": [f"{row['rank']}. {row['name']}" for row in top],
-        "values": [_number(row["amount"]) for row in top],
+        "values": [_number(row["donations_amount"]) for row in top],
         "series": str(_("Money raised")),
     }
 
@@ -405,6 +393,6 @@ def region_dashboard(*, user, region: Region | None, year: int) -> dict:
         "charts": chart_data(rollup=rollup, rows=rows, level=level, months=months),
         "breadcrumbs": region_breadcrumbs(user=user, region=region),
         "branches": list(region_branches(user=user, region=region)[:REGION_BRANCHES]),
-        "as_of": rollup["as_of"],
+        "as_of": rollup.as_of,
         "last_year": year - 1,
     }

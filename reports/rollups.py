@@ -1,77 +1,71 @@
 """Figures of a region and of each of its direct children, read from the summary tables.
 
-docs/METRICS.md defines every figure, and this module follows it. The database groups the
-summaries by ``left(code, n)``, n being the children's code length: the county-grain ones
-(2,978 counties) for the children of the country, a province or a city, the township-grain
-ones (41,352 townships) for a county's and a township's. Each query gives each child's
-figures and the region's own (which include records registered at the region itself, which
-no child holds): by ``ROLLUP`` or ``GROUPING SETS`` where they are few, or summed in Python
-from the child rows where the database would aggregate every row several times (branches,
-donations, campaigns). A rollup runs eight queries, whatever the number of children:
+docs/METRICS.md defines every figure, and this module follows it. The figures are declared
+with the summary tables they are read from (``FIGURES`` of each app's summaries.py, in the
+order of docs/METRICS.md); the SELECTs are generated from those declarations
+(core.summaries). The database groups the summaries by ``left(code, n)``, n being the
+children's code length: the county-grain ones (2,978 counties) for the children of the
+country, a province or a city, the township-grain ones (41,352 townships) for a county's and
+a township's; where the children are finer than every table's grain (a township's villages)
+the same rows are computed from the records of that subtree. Sums are read per child and
+added up in Python for the region (which also holds the records registered at the region
+itself, which no child holds); distinct counts are counted for the region in SQL. A rollup
+runs eight queries, whatever the number of children:
 
 1. the children and the time the figures are true for;
-2. branches per kind and status;
+2. branches per kind and status (the figures of ``orgs_branch``);
 3. township and village coverage;
 4. province, city and county coverage;
 5. active members and registered volunteers;
 6. approved service hours;
-7. donations per channel;
+7. donations per channel (the figures of ``funds_donation``);
 8. money per campaign.
 
-Outside a caller's transaction the eight share one REPEATABLE READ snapshot, taken when the
-first runs: ``as_of``. Money per campaign is read per county (CampaignSummary) down to a
-city's children, per township (TownshipCampaignSummary) for a county's. Where the children
-are finer than every summary's grain (a township's villages) the same rows are computed from
-the records of that subtree instead, by the summary's own ``from_records()``. The queries run
-on the alias the router reads from (``summary_alias()``: a replica for the dashboards and
-the rollup API when one is configured).
+The declared figures of one table of records are read in one statement. Outside a caller's
+transaction the eight share one REPEATABLE READ snapshot, taken when the first runs:
+``as_of``. The queries run on the alias the router reads from (``summary_alias()``: a
+replica for the dashboards and the rollup API when one is configured).
 """
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, is_dataclass
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import connections, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from core.routers import read_alias
-from funds.choices import DonationChannel
-from funds.summaries import (
-    CampaignSummary,
-    CountyDonationSummary,
-    DonationSummary,
-    TownshipCampaignSummary,
+from core.summaries import (
+    MONEY,
+    ZEROS,
+    Computed,
+    Figure,
+    collect,
+    figures_sql,
+    read_sql,
+    read_together,
 )
-from members.summaries import (
-    CountyMemberSummary,
-    CountyServiceHoursSummary,
-    MemberSummary,
-    ServiceHoursSummary,
-)
-from orgs.choices import (
-    CODE_LENGTH,
-    TERRITORIAL_KINDS,
-    BranchKind,
-    BranchStatus,
-    RegionKind,
-    RegionLevel,
-)
+from funds import summaries as funds_summaries
+from funds.summaries import CampaignSummary, TownshipCampaignSummary
+from members import summaries as members_summaries
+from orgs import summaries as orgs_summaries
+from orgs.choices import CODE_LENGTH, TERRITORIAL_KINDS, BranchStatus, RegionKind, RegionLevel
 from orgs.models import Branch, Region
-from orgs.summaries import (
-    BranchSummary,
-    CountyBranchSummary,
-    CountyCoverageSummary,
-    Summary,
-    TownshipSummary,
-)
+from orgs.summaries import CountyCoverageSummary, TownshipSummary
 
 #: The ``level`` of the whole country's rollup (``region=None``).
 COUNTRY = "country"
-ZERO_MONEY = Decimal("0.00")
-ZERO_HOURS = Decimal("0.0")
+#: Every figure of a rollup, in the order the API, the dashboards and the exports show them.
+FIGURES: list[Figure] = [
+    *orgs_summaries.FIGURES,
+    *members_summaries.FIGURES,
+    *funds_summaries.FIGURES,
+]
 #: Coverage counts only these kinds at these levels; every unit at the levels above.
 COVERAGE_KINDS = {
     RegionLevel.TOWNSHIP: [RegionKind.STREET, RegionKind.TOWN, RegionKind.TOWNSHIP],
@@ -93,33 +87,14 @@ CHILDREN_SQL = """
      ORDER BY r.code
 """
 
-# 2. Branches per child, kind and status; the region's figures and the kinds are summed from
-# these rows in Python (grouping sets would aggregate every row four times).
-BRANCHES_SQL = """
-    SELECT left(region_code, %(n)s) AS child, kind, status,
-           sum(branches)::bigint AS branches, sum(compliant)::bigint AS compliant
-      FROM {source} s
-     WHERE region_code LIKE %(prefix)s
-     GROUP BY 1, 2, 3
-"""
-
-# 3. Township and village coverage: the county rows, or one row per township-level unit.
-TOWNSHIPS_SQL = """
-    SELECT child, GROUPING(child) = 1 AS whole,
-           coalesce(sum(townships), 0)::bigint AS township_total,
-           coalesce(sum(townships_covered), 0)::bigint AS township_covered,
-           coalesce(sum(villages), 0)::bigint AS community_total,
-           coalesce(sum(villages_covered), 0)::bigint AS community_covered
-      FROM (SELECT left(region_code, %(n)s) AS child, townships, townships_covered, villages,
-                   villages_covered
-              FROM {source} s WHERE region_code LIKE %(prefix)s) summary
-     GROUP BY ROLLUP (child)
-"""
-#: TownshipSummary's rows with CountyCoverageSummary's columns.
-TOWNSHIP_ROWS = """(
-    SELECT region_code, counted::int AS townships, covered::int AS townships_covered,
-           villages, villages_covered
-      FROM orgs_townshipsummary)"""
+# 3. Township and village coverage: the county rows, or one row per township-level unit (with
+# the county rows' columns).
+TOWNSHIP_COLUMNS = {
+    "township_total": "sum(townships)::bigint",
+    "township_covered": "sum(townships_covered)::bigint",
+    "community_total": "sum(villages)::bigint",
+    "community_covered": "sum(villages_covered)::bigint",
+}
 
 # 4. Province, city and county coverage: the units in force, and whether an active branch of
 # the unit's own level (a territorial kind named like the level) is registered at its code.
@@ -139,56 +114,115 @@ UNITS_SQL = """
      GROUP BY GROUPING SETS ((child, level), (level))
 """
 
-# 5. Active members and registered volunteers.
-MEMBERS_SQL = """
-    SELECT child, GROUPING(child) = 1 AS whole,
-           coalesce(sum(members), 0)::bigint AS members,
-           coalesce(sum(volunteers), 0)::bigint AS volunteers
-      FROM (SELECT left(region_code, %(n)s) AS child, members, volunteers
-              FROM {source} s WHERE region_code LIKE %(prefix)s) summary
-     GROUP BY ROLLUP (child)
-"""
-
-# 6. Approved service hours, of the year when one is given.
-HOURS_SQL = """
-    SELECT child, GROUPING(child) = 1 AS whole, coalesce(sum(hours), 0.0) AS hours
-      FROM (SELECT left(region_code, %(n)s) AS child, hours
-              FROM {source} s
-             WHERE region_code LIKE %(prefix)s
-               AND (%(year)s::int IS NULL OR year = %(year)s::int)) summary
-     GROUP BY ROLLUP (child)
-"""
-
-# 7. Donations per child and channel, net of reversal entries; the region's figures and the
-# channels are summed from these rows in Python.
-DONATIONS_SQL = """
-    SELECT left(region_code, %(n)s) AS child, channel,
-           sum(donations)::bigint AS donations, sum(amount) AS amount,
-           sum(in_kind_value) AS in_kind_value
-      FROM {source} s
-     WHERE region_code LIKE %(prefix)s
-       AND (%(year)s::int IS NULL OR year = %(year)s::int)
-     GROUP BY 1, 2
-"""
-
 # 8. Money per child and campaign; Python sums the region's, keeps the campaigns with
 # donations left after reversals and orders them, most money first.
 CAMPAIGNS_SQL = """
     SELECT s.child, c.id, c.name, s.donations, s.amount, s.in_kind_value
-      FROM (SELECT left(region_code, %(n)s) AS child, campaign_id,
-                   sum(donations)::bigint AS donations, sum(amount) AS amount,
-                   sum(in_kind_value) AS in_kind_value
-              FROM {source} s
-             WHERE region_code LIKE %(prefix)s
-               AND (%(year)s::int IS NULL OR year = %(year)s::int)
-             GROUP BY 1, 2) s
+      FROM ({campaigns}) s
       JOIN funds_campaign c ON c.id = s.campaign_id
 """
+CAMPAIGN_COLUMNS = {
+    "donations": "sum(donations)::bigint",
+    "amount": "sum(amount)",
+    "in_kind_value": "sum(in_kind_value)",
+}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Units of a level in a region (``total``), those covered, and their ratio."""
+
+    covered: int
+    total: int
+    ratio: float | None
+
+    @classmethod
+    def of(cls, covered: int, total: int) -> "Coverage":
+        """The ratio ``covered / total`` rounded to 4 places; None when there is no unit."""
+        return cls(covered, total, round(covered / total, 4) if total else None)
+
+
+@dataclass(frozen=True)
+class CampaignAmount:
+    """A campaign's money in a region and period."""
+
+    id: int
+    name: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class RegionFigures:
+    """The figures of one region: every figure of ``FIGURES`` by its name
+    (``figures["donations.amount"]``), true for ``as_of``."""
+
+    code: str | None
+    name: str
+    level: str
+    as_of: datetime
+    figures: dict[str, Any]
+
+    def as_dict(self) -> dict:
+        """The figures as the API shows them: grouped (``{"donations": {"amount": …}}``)."""
+        shaped = {"code": self.code, "name": self.name, "level": self.level, "as_of": self.as_of}
+        for figure in FIGURES:
+            group, _dot, name = figure.name.partition(".")
+            value = _plain(self.figures[figure.name])
+            if name:
+                shaped.setdefault(group, {})[name] = value
+            else:
+                shaped[group] = value
+        return shaped
+
+    def as_row(self) -> dict:
+        """The region and its figures as one flat row, for tables and exports."""
+        return {"code": self.code, "name": self.name, "level": self.level} | figures_row(
+            self.figures
+        )
+
+
+@dataclass(frozen=True)
+class RegionRollup(RegionFigures):
+    """The figures of a region and of each of its direct children (by code)."""
+
+    children: list[RegionFigures] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return super().as_dict() | {"children": [child.as_dict() for child in self.children]}
+
+
+def figures_row(figures: dict[str, Any]) -> dict:
+    """Figures by name (a rollup's, or the API's read back) as the columns of a flat row:
+    every count, sum and coverage ratio; no breakdown (kinds, campaigns, channels)."""
+    row = {}
+    for figure in FIGURES:
+        row |= figure.row(figures[figure.name])
+    return row
+
+
+def read_figures(data: dict) -> dict[str, Any]:
+    """The figures of one region of the API's answer (``as_dict``), by name, as written."""
+    figures = {}
+    for figure in FIGURES:
+        group, _dot, name = figure.name.partition(".")
+        figures[figure.name] = data[group][name] if name else data[group]
+    return figures
+
+
+def _plain(value: Any) -> Any:
+    """A figure's value with its records (coverage, campaigns) as dicts."""
+    if is_dataclass(value):
+        return asdict(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
 
 
 def summary_alias() -> str:
     """The database alias the summaries are read from: the replica for a request the
-    router sends there (portal.routers), else the primary. Raw SQL passes no router."""
+    router sends there (core.routers), else the primary. Raw SQL passes no router."""
     return read_alias(Region)
 
 
@@ -234,134 +268,100 @@ class _Scope:
             "has_children": self.child_length > len(self.code),
         }
 
-    def source(self, *summaries: type[Summary]) -> str:
-        """The table of the coarsest of ``summaries`` (from coarse to fine) whose grain the
-        children are not finer than; else the finest one's rows computed from the subtree's
-        records."""
-        for summary in summaries:
-            if summary is TownshipSummary:
-                # Its key is each unit's own code: it serves a township's villages too.
-                return TOWNSHIP_ROWS
-            if self.child_length <= summary.grain:
-                return summary._meta.db_table
-        return f"({summaries[-1].from_records(cut=False, scoped=True)})"
-
-    def fetch(self, sql: str, *summaries: type[Summary]) -> list[dict]:
+    def fetch(self, sql: str) -> list[dict]:
         """Run one query over the subtree; rows as dicts."""
-        if summaries:
-            sql = sql.format(source=self.source(*summaries))
         with connections[self.using].cursor() as cursor:
             cursor.execute(sql, self.params)
             names = [column.name for column in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _keyed(rows: list[dict]) -> Iterator[tuple[str | None, dict]]:
-    """Each row with its child's code, or None for the region's own figures."""
-    for row in rows:
-        yield (None if row["whole"] else row["child"]), row
+#: A computed figure's value for a key (a child's code, None for the region) and a code.
+Lookup = Callable[[str | None, str], Any]
 
 
-def _branches(scope: _Scope) -> dict:
-    """Every status but dissolved in the total; active ones per kind and meeting the
-    standard; for the region (key None) and each child."""
-    figures = defaultdict(
-        lambda: {
-            "total": 0,
-            "active": 0,
-            "by_kind": dict.fromkeys(BranchKind.values, 0),
-            "standard_compliant": 0,
-        }
+def _declared(scope: _Scope) -> Lookup:
+    """The declared figures, one statement per table of records (branches, members and
+    volunteers, service hours, donations)."""
+    read = [
+        collect(figures, scope.fetch(figures_sql(figures, scope.child_length)))
+        for figures in read_together(FIGURES)
+    ]
+
+    def figures_of(key: str | None, code: str) -> dict:
+        return {name: value for values in read for name, value in values[key].items()}
+
+    return figures_of
+
+
+def _coverage(scope: _Scope) -> Lookup:
+    """Coverage per level below the code, for the region and each child."""
+    counts = defaultdict(dict)
+    for row in scope.fetch(UNITS_SQL):
+        key = None if row["whole"] else row["child"]
+        counts[key][row["level"]] = (row["covered"], row["total"])
+    townships = read_sql(
+        (CountyCoverageSummary, TownshipSummary),
+        length=scope.child_length,
+        columns=TOWNSHIP_COLUMNS,
     )
-    for row in scope.fetch(BRANCHES_SQL, CountyBranchSummary, BranchSummary):
+    for row in scope.fetch(townships):
         for key in (row["child"], None):
-            counts = figures[key]
-            if row["status"] != BranchStatus.DISSOLVED:
-                counts["total"] += row["branches"]
-            if row["status"] == BranchStatus.ACTIVE:
-                counts["active"] += row["branches"]
-                counts["by_kind"][row["kind"]] += row["branches"]
-                counts["standard_compliant"] += row["compliant"]
-    return figures
+            for level in (RegionLevel.TOWNSHIP.value, RegionLevel.COMMUNITY.value):
+                covered, total = counts[key].get(level, (0, 0))
+                counts[key][level] = (
+                    covered + row[f"{level}_covered"],
+                    total + row[f"{level}_total"],
+                )
 
-
-def _coverage(scope: _Scope) -> dict:
-    """(covered, total) per level, for the region and each child."""
-    figures = defaultdict(dict)
-    for key, row in _keyed(scope.fetch(UNITS_SQL)):
-        figures[key][row["level"]] = (row["covered"], row["total"])
-    for key, row in _keyed(scope.fetch(TOWNSHIPS_SQL, CountyCoverageSummary, TownshipSummary)):
-        figures[key][RegionLevel.TOWNSHIP.value] = (row["township_covered"], row["township_total"])
-        figures[key][RegionLevel.COMMUNITY.value] = (
-            row["community_covered"],
-            row["community_total"],
-        )
-    return figures
-
-
-def _people(scope: _Scope) -> tuple[dict, dict]:
-    """The members and the volunteers figures, for the region and each child."""
-    members = defaultdict(lambda: {"active": 0})
-    volunteers = defaultdict(lambda: {"active": 0, "service_hours": ZERO_HOURS})
-    for key, row in _keyed(scope.fetch(MEMBERS_SQL, CountyMemberSummary, MemberSummary)):
-        members[key]["active"] = row["members"]
-        volunteers[key]["active"] = row["volunteers"]
-    for key, row in _keyed(scope.fetch(HOURS_SQL, CountyServiceHoursSummary, ServiceHoursSummary)):
-        volunteers[key]["service_hours"] = row["hours"]
-    return members, volunteers
-
-
-def _donations(scope: _Scope) -> dict:
-    figures = defaultdict(
-        lambda: {
-            "count": 0,
-            "amount": ZERO_MONEY,
-            "in_kind_value": ZERO_MONEY,
-            "by_campaign": [],
-            "by_channel": dict.fromkeys(DonationChannel.values, ZERO_MONEY),
+    def coverage_of(key: str | None, code: str) -> dict[str, Coverage]:
+        return {
+            level: Coverage.of(*counts[key].get(level, (0, 0))) for level in _levels_below(code)
         }
+
+    return coverage_of
+
+
+def _campaigns(scope: _Scope) -> Lookup:
+    """Money per campaign with donations left, most money first, for the region and each
+    child."""
+    sums = defaultdict(dict)
+    campaigns = read_sql(
+        (CampaignSummary, TownshipCampaignSummary),
+        length=scope.child_length,
+        columns=CAMPAIGN_COLUMNS,
+        by=["campaign_id"],
     )
-    for row in scope.fetch(DONATIONS_SQL, CountyDonationSummary, DonationSummary):
+    for row in scope.fetch(CAMPAIGNS_SQL.format(campaigns=campaigns)):
         for key in (row["child"], None):
-            money = figures[key]
-            money["count"] += row["donations"]
-            money["amount"] += row["amount"]
-            money["in_kind_value"] += row["in_kind_value"]
-            money["by_channel"][row["channel"]] += row["amount"] + row["in_kind_value"]
-    campaigns = defaultdict(dict)
-    for row in scope.fetch(CAMPAIGNS_SQL, CampaignSummary, TownshipCampaignSummary):
-        for key in (row["child"], None):
-            sums = campaigns[key].setdefault(row["id"], [row["name"], 0, ZERO_MONEY, ZERO_MONEY])
-            sums[1] += row["donations"]
-            sums[2] += row["amount"]
-            sums[3] += row["in_kind_value"]
-    for key, by_id in campaigns.items():
+            total = sums[key].setdefault(row["id"], [row["name"], 0, ZEROS[MONEY], ZEROS[MONEY]])
+            total[1] += row["donations"]
+            total[2] += row["amount"]
+            total[3] += row["in_kind_value"]
+
+    def campaigns_of(key: str | None, code: str) -> list[CampaignAmount]:
         left = [
-            (campaign_id, name, amount)
-            for campaign_id, (name, count, amount, in_kind) in by_id.items()
+            CampaignAmount(id=campaign_id, name=name, amount=amount)
+            for campaign_id, (name, count, amount, in_kind) in sums[key].items()
             if (count, amount, in_kind) != (0, 0, 0)
         ]
-        left.sort(key=lambda campaign: (-campaign[2], campaign[0]))
-        figures[key]["by_campaign"] = [
-            {"id": campaign_id, "name": name, "amount": amount}
-            for campaign_id, name, amount in left
-        ]
-    return figures
+        return sorted(left, key=lambda campaign: (-campaign.amount, campaign.id))
+
+    return campaigns_of
 
 
-def _ratio(covered: int, total: int) -> dict:
-    return {
-        "covered": covered,
-        "total": total,
-        "ratio": round(covered / total, 4) if total else None,
-    }
+#: How the rollup computes each computed figure: from the scope, its value per key and code.
+COMPUTED: dict[str, Callable[[_Scope], Lookup]] = {
+    "coverage": _coverage,
+    "donations.by_campaign": _campaigns,
+}
 
 
 def _levels_below(code: str) -> list[str]:
     return [level.value for level, length in CODE_LENGTH.items() if length > len(code)]
 
 
-def region_rollup(*, region: Region | None = None, year: int | None = None) -> dict:
+def region_rollup(*, region: Region | None = None, year: int | None = None) -> RegionRollup:
     """The figures of ``region`` (None: the whole country) and of each of its direct children.
 
     Runs eight queries whatever the number of children. Outside a transaction they run in
@@ -372,33 +372,36 @@ def region_rollup(*, region: Region | None = None, year: int | None = None) -> d
     scope = _Scope(code=region.code if region else "", year=year, using=summary_alias())
     with one_snapshot(using=scope.using):
         children = scope.fetch(CHILDREN_SQL)
-        branches = _branches(scope)
-        coverage = _coverage(scope)
-        members, volunteers = _people(scope)
-        donations = _donations(scope)
+        declared = _declared(scope)
+        computed = {name: compute(scope) for name, compute in COMPUTED.items()}
     as_of = children[0]["as_of"]
 
-    def figures(key: str | None, code: str) -> dict:
+    def figures(key: str | None, code: str) -> dict[str, Any]:
+        values = declared(key, code)
         return {
-            "as_of": as_of,
-            "branches": branches[key],
-            "coverage": {
-                level: _ratio(*coverage[key].get(level, (0, 0))) for level in _levels_below(code)
-            },
-            "members": members[key],
-            "volunteers": volunteers[key],
-            "donations": donations[key],
+            figure.name: computed[figure.name](key, code)
+            if isinstance(figure, Computed)
+            else values[figure.name]
+            for figure in FIGURES
         }
 
     own = _identity(region)
-    rollup = {**own, **figures(None, scope.code)}
-    rollup["children"] = [
-        {"code": child["code"], "name": child["name"], "level": child["level"]}
-        | figures(child["code"], child["code"])
-        for child in children
-        if child["code"] is not None
-    ]
-    return rollup
+    return RegionRollup(
+        **own,
+        as_of=as_of,
+        figures=figures(None, scope.code),
+        children=[
+            RegionFigures(
+                code=child["code"],
+                name=child["name"],
+                level=child["level"],
+                as_of=as_of,
+                figures=figures(child["code"], child["code"]),
+            )
+            for child in children
+            if child["code"] is not None
+        ],
+    )
 
 
 def _identity(region: Region | None) -> dict:
@@ -430,27 +433,4 @@ def coverage_gaps(*, region: Region | None, level: str) -> QuerySet[Region]:
 
 def rollup_rows(*, region: Region | None = None, year: int | None = None) -> list[dict]:
     """The children of ``region_rollup`` as flat rows for tables and CSV (same queries)."""
-    return [_flat(child) for child in region_rollup(region=region, year=year)["children"]]
-
-
-def _flat(child: dict) -> dict:
-    branches, donations = child["branches"], child["donations"]
-    row = {
-        "code": child["code"],
-        "name": child["name"],
-        "level": child["level"],
-        "branches_total": branches["total"],
-        "branches_active": branches["active"],
-        "branches_standard_compliant": branches["standard_compliant"],
-    }
-    for level, figures in child["coverage"].items():
-        row.update({f"coverage_{level}_{name}": value for name, value in figures.items()})
-    row.update(
-        members_active=child["members"]["active"],
-        volunteers_active=child["volunteers"]["active"],
-        volunteers_service_hours=child["volunteers"]["service_hours"],
-        donations_count=donations["count"],
-        donations_amount=donations["amount"],
-        donations_in_kind_value=donations["in_kind_value"],
-    )
-    return row
+    return [child.as_row() for child in region_rollup(region=region, year=year).children]

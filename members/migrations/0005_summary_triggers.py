@@ -1,37 +1,118 @@
 """Triggers that keep the members summaries exact, and the summaries' first fill.
 
-Statement-level triggers with transition tables (orgs.summaries.statement_triggers_sql): one
+Statement-level triggers with transition tables: one
 delta upsert per township row, in key order, for every INSERT, UPDATE, DELETE or COPY; a
 branch move (the copied region_code updated) subtracts at the old key and adds at the new.
 """
 
 from django.db import migrations
 
-from orgs.summaries import drop_statement_triggers_sql, statement_triggers_sql
+# The SQL below is frozen text: what the summary declarations generated when this
+# migration was written. Later changes to the triggers come in new migrations.
 
-MEMBER_BODY = """
+TRIGGERS = """\
+CREATE FUNCTION members_member_summarize() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+
     INSERT INTO members_membersummary AS s (region_code, members, volunteers)
-    SELECT left(region_code, 9), sum(sign), 0 FROM {changes} c
+    SELECT left(region_code, 9), sum(sign), 0 FROM (SELECT n.*, 1 AS sign FROM new_rows n) c
      WHERE left_on IS NULL
      GROUP BY 1 HAVING sum(sign) <> 0 ORDER BY 1
     ON CONFLICT (region_code) DO UPDATE SET members = s.members + excluded.members;
-"""
 
-VOLUNTEER_BODY = """
+    ELSIF TG_OP = 'UPDATE' THEN
+
     INSERT INTO members_membersummary AS s (region_code, members, volunteers)
-    SELECT left(region_code, 9), 0, sum(sign) FROM {changes} c
+    SELECT left(region_code, 9), sum(sign), 0 FROM (SELECT n.*, 1 AS sign FROM new_rows n UNION ALL SELECT o.*, -1 AS sign FROM old_rows o) c
+     WHERE left_on IS NULL
+     GROUP BY 1 HAVING sum(sign) <> 0 ORDER BY 1
+    ON CONFLICT (region_code) DO UPDATE SET members = s.members + excluded.members;
+
+    ELSIF TG_OP = 'DELETE' THEN
+
+    INSERT INTO members_membersummary AS s (region_code, members, volunteers)
+    SELECT left(region_code, 9), sum(sign), 0 FROM (SELECT o.*, -1 AS sign FROM old_rows o) c
+     WHERE left_on IS NULL
+     GROUP BY 1 HAVING sum(sign) <> 0 ORDER BY 1
+    ON CONFLICT (region_code) DO UPDATE SET members = s.members + excluded.members;
+
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER members_member_summarize_insert AFTER INSERT ON members_member REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION members_member_summarize();
+CREATE TRIGGER members_member_summarize_update AFTER UPDATE ON members_member REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION members_member_summarize();
+CREATE TRIGGER members_member_summarize_delete AFTER DELETE ON members_member REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION members_member_summarize();
+CREATE FUNCTION members_volunteer_summarize() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+
+    INSERT INTO members_membersummary AS s (region_code, members, volunteers)
+    SELECT left(region_code, 9), 0, sum(sign) FROM (SELECT n.*, 1 AS sign FROM new_rows n) c
      WHERE status = 'active'
      GROUP BY 1 HAVING sum(sign) <> 0 ORDER BY 1
     ON CONFLICT (region_code) DO UPDATE SET volunteers = s.volunteers + excluded.volunteers;
-"""
 
-SERVICE_BODY = """
+    ELSIF TG_OP = 'UPDATE' THEN
+
+    INSERT INTO members_membersummary AS s (region_code, members, volunteers)
+    SELECT left(region_code, 9), 0, sum(sign) FROM (SELECT n.*, 1 AS sign FROM new_rows n UNION ALL SELECT o.*, -1 AS sign FROM old_rows o) c
+     WHERE status = 'active'
+     GROUP BY 1 HAVING sum(sign) <> 0 ORDER BY 1
+    ON CONFLICT (region_code) DO UPDATE SET volunteers = s.volunteers + excluded.volunteers;
+
+    ELSIF TG_OP = 'DELETE' THEN
+
+    INSERT INTO members_membersummary AS s (region_code, members, volunteers)
+    SELECT left(region_code, 9), 0, sum(sign) FROM (SELECT o.*, -1 AS sign FROM old_rows o) c
+     WHERE status = 'active'
+     GROUP BY 1 HAVING sum(sign) <> 0 ORDER BY 1
+    ON CONFLICT (region_code) DO UPDATE SET volunteers = s.volunteers + excluded.volunteers;
+
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER members_volunteer_summarize_insert AFTER INSERT ON members_volunteer REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION members_volunteer_summarize();
+CREATE TRIGGER members_volunteer_summarize_update AFTER UPDATE ON members_volunteer REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION members_volunteer_summarize();
+CREATE TRIGGER members_volunteer_summarize_delete AFTER DELETE ON members_volunteer REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION members_volunteer_summarize();
+CREATE FUNCTION members_servicerecord_summarize() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+
     INSERT INTO members_servicehourssummary AS s (region_code, year, hours)
     SELECT left(region_code, 9), extract(year FROM served_on)::int, sum(sign * hours)
-      FROM {changes} c
+      FROM (SELECT n.*, 1 AS sign FROM new_rows n) c
      WHERE status = 'approved'
      GROUP BY 1, 2 HAVING sum(sign * hours) <> 0 ORDER BY 1, 2
     ON CONFLICT (region_code, year) DO UPDATE SET hours = s.hours + excluded.hours;
+
+    ELSIF TG_OP = 'UPDATE' THEN
+
+    INSERT INTO members_servicehourssummary AS s (region_code, year, hours)
+    SELECT left(region_code, 9), extract(year FROM served_on)::int, sum(sign * hours)
+      FROM (SELECT n.*, 1 AS sign FROM new_rows n UNION ALL SELECT o.*, -1 AS sign FROM old_rows o) c
+     WHERE status = 'approved'
+     GROUP BY 1, 2 HAVING sum(sign * hours) <> 0 ORDER BY 1, 2
+    ON CONFLICT (region_code, year) DO UPDATE SET hours = s.hours + excluded.hours;
+
+    ELSIF TG_OP = 'DELETE' THEN
+
+    INSERT INTO members_servicehourssummary AS s (region_code, year, hours)
+    SELECT left(region_code, 9), extract(year FROM served_on)::int, sum(sign * hours)
+      FROM (SELECT o.*, -1 AS sign FROM old_rows o) c
+     WHERE status = 'approved'
+     GROUP BY 1, 2 HAVING sum(sign * hours) <> 0 ORDER BY 1, 2
+    ON CONFLICT (region_code, year) DO UPDATE SET hours = s.hours + excluded.hours;
+
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER members_servicerecord_summarize_insert AFTER INSERT ON members_servicerecord REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION members_servicerecord_summarize();
+CREATE TRIGGER members_servicerecord_summarize_update AFTER UPDATE ON members_servicerecord REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION members_servicerecord_summarize();
+CREATE TRIGGER members_servicerecord_summarize_delete AFTER DELETE ON members_servicerecord REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION members_servicerecord_summarize();
 """
 
 FILL = """
@@ -58,27 +139,24 @@ CREATE STATISTICS members_servicehourssummary_prefixes
   FROM members_servicehourssummary;
 """
 
-TRIGGERS = [
-    ("members_member_summarize", "members_member", MEMBER_BODY),
-    ("members_volunteer_summarize", "members_volunteer", VOLUNTEER_BODY),
-    ("members_servicerecord_summarize", "members_servicerecord", SERVICE_BODY),
-]
+FORWARD = TRIGGERS + FILL + STATISTICS
 
-FORWARD = (
-    "".join(
-        statement_triggers_sql(name=name, table=table, body=body) for name, table, body in TRIGGERS
-    )
-    + FILL
-    + STATISTICS
-)
-
-BACKWARD = (
-    # Without their triggers the summaries would fall behind: leave them empty, as created.
-    "TRUNCATE members_membersummary, members_servicehourssummary;\n"
-    + "DROP STATISTICS IF EXISTS members_membersummary_prefixes, "
-    "members_servicehourssummary_prefixes;\n"
-    + "".join(drop_statement_triggers_sql(name=name, table=table) for name, table, _ in TRIGGERS)
-)
+BACKWARD = """\
+TRUNCATE members_membersummary, members_servicehourssummary;
+DROP STATISTICS IF EXISTS members_membersummary_prefixes, members_servicehourssummary_prefixes;
+DROP TRIGGER IF EXISTS members_member_summarize_insert ON members_member;
+DROP TRIGGER IF EXISTS members_member_summarize_update ON members_member;
+DROP TRIGGER IF EXISTS members_member_summarize_delete ON members_member;
+DROP FUNCTION IF EXISTS members_member_summarize();
+DROP TRIGGER IF EXISTS members_volunteer_summarize_insert ON members_volunteer;
+DROP TRIGGER IF EXISTS members_volunteer_summarize_update ON members_volunteer;
+DROP TRIGGER IF EXISTS members_volunteer_summarize_delete ON members_volunteer;
+DROP FUNCTION IF EXISTS members_volunteer_summarize();
+DROP TRIGGER IF EXISTS members_servicerecord_summarize_insert ON members_servicerecord;
+DROP TRIGGER IF EXISTS members_servicerecord_summarize_update ON members_servicerecord;
+DROP TRIGGER IF EXISTS members_servicerecord_summarize_delete ON members_servicerecord;
+DROP FUNCTION IF EXISTS members_servicerecord_summarize();
+"""
 
 
 class Migration(migrations.Migration):

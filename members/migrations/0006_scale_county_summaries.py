@@ -5,24 +5,96 @@
 from django.db import migrations, models
 
 import orgs.db
-from orgs.summaries import drop_statement_triggers_sql, rollup_trigger_sql
 
-TRIGGERS = [
-    (
-        "members_membersummary_to_county",
-        "members_membersummary",
-        "members_countymembersummary",
-        [],
-        {"members": "members", "volunteers": "volunteers"},
-    ),
-    (
-        "members_servicehourssummary_to_county",
-        "members_servicehourssummary",
-        "members_countyservicehourssummary",
-        ["year"],
-        {"hours": "hours"},
-    ),
-]
+# The SQL below is frozen text: what the summary declarations generated when this
+# migration was written. Later changes to the triggers come in new migrations.
+
+TRIGGERS = """\
+CREATE FUNCTION members_membersummary_to_county() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+
+    INSERT INTO members_countymembersummary AS s (region_code, members, volunteers)
+    SELECT left(region_code, 6), sum(sign * (members)), sum(sign * (volunteers))
+      FROM (SELECT n.*, 1 AS sign FROM new_rows n) c
+     GROUP BY 1
+    HAVING ROW(sum(sign * (members)), sum(sign * (volunteers))) <> ROW(0, 0)
+     ORDER BY 1
+    ON CONFLICT (region_code) DO UPDATE
+       SET members = s.members + excluded.members, volunteers = s.volunteers + excluded.volunteers;
+
+    ELSIF TG_OP = 'UPDATE' THEN
+
+    INSERT INTO members_countymembersummary AS s (region_code, members, volunteers)
+    SELECT left(region_code, 6), sum(sign * (members)), sum(sign * (volunteers))
+      FROM (SELECT n.*, 1 AS sign FROM new_rows n UNION ALL SELECT o.*, -1 AS sign FROM old_rows o) c
+     GROUP BY 1
+    HAVING ROW(sum(sign * (members)), sum(sign * (volunteers))) <> ROW(0, 0)
+     ORDER BY 1
+    ON CONFLICT (region_code) DO UPDATE
+       SET members = s.members + excluded.members, volunteers = s.volunteers + excluded.volunteers;
+
+    ELSIF TG_OP = 'DELETE' THEN
+
+    INSERT INTO members_countymembersummary AS s (region_code, members, volunteers)
+    SELECT left(region_code, 6), sum(sign * (members)), sum(sign * (volunteers))
+      FROM (SELECT o.*, -1 AS sign FROM old_rows o) c
+     GROUP BY 1
+    HAVING ROW(sum(sign * (members)), sum(sign * (volunteers))) <> ROW(0, 0)
+     ORDER BY 1
+    ON CONFLICT (region_code) DO UPDATE
+       SET members = s.members + excluded.members, volunteers = s.volunteers + excluded.volunteers;
+
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER members_membersummary_to_county_insert AFTER INSERT ON members_membersummary REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION members_membersummary_to_county();
+CREATE TRIGGER members_membersummary_to_county_update AFTER UPDATE ON members_membersummary REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION members_membersummary_to_county();
+CREATE TRIGGER members_membersummary_to_county_delete AFTER DELETE ON members_membersummary REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION members_membersummary_to_county();
+CREATE FUNCTION members_servicehourssummary_to_county() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+
+    INSERT INTO members_countyservicehourssummary AS s (region_code, year, hours)
+    SELECT left(region_code, 6), year, sum(sign * (hours))
+      FROM (SELECT n.*, 1 AS sign FROM new_rows n) c
+     GROUP BY 1, 2
+    HAVING ROW(sum(sign * (hours))) <> ROW(0)
+     ORDER BY 1, 2
+    ON CONFLICT (region_code, year) DO UPDATE
+       SET hours = s.hours + excluded.hours;
+
+    ELSIF TG_OP = 'UPDATE' THEN
+
+    INSERT INTO members_countyservicehourssummary AS s (region_code, year, hours)
+    SELECT left(region_code, 6), year, sum(sign * (hours))
+      FROM (SELECT n.*, 1 AS sign FROM new_rows n UNION ALL SELECT o.*, -1 AS sign FROM old_rows o) c
+     GROUP BY 1, 2
+    HAVING ROW(sum(sign * (hours))) <> ROW(0)
+     ORDER BY 1, 2
+    ON CONFLICT (region_code, year) DO UPDATE
+       SET hours = s.hours + excluded.hours;
+
+    ELSIF TG_OP = 'DELETE' THEN
+
+    INSERT INTO members_countyservicehourssummary AS s (region_code, year, hours)
+    SELECT left(region_code, 6), year, sum(sign * (hours))
+      FROM (SELECT o.*, -1 AS sign FROM old_rows o) c
+     GROUP BY 1, 2
+    HAVING ROW(sum(sign * (hours))) <> ROW(0)
+     ORDER BY 1, 2
+    ON CONFLICT (region_code, year) DO UPDATE
+       SET hours = s.hours + excluded.hours;
+
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER members_servicehourssummary_to_county_insert AFTER INSERT ON members_servicehourssummary REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION members_servicehourssummary_to_county();
+CREATE TRIGGER members_servicehourssummary_to_county_update AFTER UPDATE ON members_servicehourssummary REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION members_servicehourssummary_to_county();
+CREATE TRIGGER members_servicehourssummary_to_county_delete AFTER DELETE ON members_servicehourssummary REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION members_servicehourssummary_to_county();
+"""
 
 FILL = """
 INSERT INTO members_countymembersummary (region_code, members, volunteers)
@@ -36,18 +108,19 @@ CREATE STATISTICS members_countyservicehourssummary_prefixes
     ON (left(region_code, 2)), (left(region_code, 4)) FROM members_countyservicehourssummary;
 """
 
-FORWARD = (
-    "".join(
-        rollup_trigger_sql(name=name, source=source, target=target, keys=keys, figures=figures)
-        for name, source, target, keys, figures in TRIGGERS
-    )
-    + FILL
-)
+FORWARD = TRIGGERS + FILL
 
-BACKWARD = "DROP STATISTICS IF EXISTS members_countymembersummary_prefixes, "
-BACKWARD += "members_countyservicehourssummary_prefixes;\n" + "".join(
-    drop_statement_triggers_sql(name=name, table=source) for name, source, *_ in TRIGGERS
-)
+BACKWARD = """\
+DROP STATISTICS IF EXISTS members_countymembersummary_prefixes, members_countyservicehourssummary_prefixes;
+DROP TRIGGER IF EXISTS members_membersummary_to_county_insert ON members_membersummary;
+DROP TRIGGER IF EXISTS members_membersummary_to_county_update ON members_membersummary;
+DROP TRIGGER IF EXISTS members_membersummary_to_county_delete ON members_membersummary;
+DROP FUNCTION IF EXISTS members_membersummary_to_county();
+DROP TRIGGER IF EXISTS members_servicehourssummary_to_county_insert ON members_servicehourssummary;
+DROP TRIGGER IF EXISTS members_servicehourssummary_to_county_update ON members_servicehourssummary;
+DROP TRIGGER IF EXISTS members_servicehourssummary_to_county_delete ON members_servicehourssummary;
+DROP FUNCTION IF EXISTS members_servicehourssummary_to_county();
+"""
 
 
 class Migration(migrations.Migration):

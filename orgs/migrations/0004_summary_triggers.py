@@ -1,6 +1,6 @@
 """Triggers that keep the orgs summaries exact, and the summaries' first fill from the records.
 
-Statement-level triggers with transition tables (orgs.summaries.statement_triggers_sql) fire
+Statement-level triggers with transition tables fire
 once per INSERT, UPDATE, DELETE or COPY, in the writing transaction. Additive figures are
 upserted as deltas, ``INSERT … ON CONFLICT DO UPDATE SET n = t.n + EXCLUDED.n``, in key order.
 Coverage counts distinct units, which deltas cannot do: each township row a statement touches
@@ -10,7 +10,8 @@ new statement, so it sees every transaction that committed before the lock was g
 
 from django.db import migrations
 
-from orgs.summaries import drop_statement_triggers_sql, statement_triggers_sql
+# The SQL below is frozen text: what the summary declarations generated when this
+# migration was written. Later changes to the triggers come in new migrations.
 
 REFRESH = """
 CREATE FUNCTION orgs_townshipsummary_refresh(codes text[]) RETURNS void
@@ -67,23 +68,58 @@ END;
 $$;
 """
 
-# A region loaded, closed or re-kinded: its township's row is counted again.
-REGION_BODY = """
+# A region loaded, closed or re-kinded: its township's row is counted again (orgs_region).
+# Branch counts move by delta; a township or village branch that changed its activity or
+# unit makes its township's coverage be counted again (orgs_branch).
+# The branches whose latest assessment may have changed are locked first, as a write to the
+# branch itself locks it: a branch's compliance and its status, kind and region then change
+# one transaction at a time. The counts move before the flags, which still hold the old state
+# (orgs_assessment).
+TRIGGERS = """\
+CREATE FUNCTION orgs_region_summarize() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+
     PERFORM orgs_townshipsummary_refresh(ARRAY(
         SELECT DISTINCT left(code, 9) FROM (
-            SELECT code, level, kind, valid_to FROM {changes} c
+            SELECT code, level, kind, valid_to FROM (SELECT n.*, 1 AS sign FROM new_rows n) c
              WHERE length(code) >= 9
              GROUP BY 1, 2, 3, 4 HAVING sum(sign) <> 0
         ) changed));
-"""
 
-# Branch counts move by delta; a township or village branch that changed its activity or
-# unit makes its township's coverage be counted again.
-BRANCH_BODY = """
+    ELSIF TG_OP = 'UPDATE' THEN
+
+    PERFORM orgs_townshipsummary_refresh(ARRAY(
+        SELECT DISTINCT left(code, 9) FROM (
+            SELECT code, level, kind, valid_to FROM (SELECT n.*, 1 AS sign FROM new_rows n UNION ALL SELECT o.*, -1 AS sign FROM old_rows o) c
+             WHERE length(code) >= 9
+             GROUP BY 1, 2, 3, 4 HAVING sum(sign) <> 0
+        ) changed));
+
+    ELSIF TG_OP = 'DELETE' THEN
+
+    PERFORM orgs_townshipsummary_refresh(ARRAY(
+        SELECT DISTINCT left(code, 9) FROM (
+            SELECT code, level, kind, valid_to FROM (SELECT o.*, -1 AS sign FROM old_rows o) c
+             WHERE length(code) >= 9
+             GROUP BY 1, 2, 3, 4 HAVING sum(sign) <> 0
+        ) changed));
+
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER orgs_region_summarize_insert AFTER INSERT ON orgs_region REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION orgs_region_summarize();
+CREATE TRIGGER orgs_region_summarize_update AFTER UPDATE ON orgs_region REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION orgs_region_summarize();
+CREATE TRIGGER orgs_region_summarize_delete AFTER DELETE ON orgs_region REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION orgs_region_summarize();
+CREATE FUNCTION orgs_branch_summarize() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+
     INSERT INTO orgs_branchsummary AS s (region_code, kind, status, branches, compliant)
     SELECT left(c.region_id, 9), c.kind, c.status, sum(c.sign),
            sum(c.sign * coalesce(l.compliant, FALSE)::int)
-      FROM {changes} c LEFT JOIN orgs_latestassessment l ON l.branch_id = c.id
+      FROM (SELECT n.*, 1 AS sign FROM new_rows n) c LEFT JOIN orgs_latestassessment l ON l.branch_id = c.id
      GROUP BY 1, 2, 3
     HAVING sum(c.sign) <> 0 OR sum(c.sign * coalesce(l.compliant, FALSE)::int) <> 0
      ORDER BY 1, 2, 3
@@ -91,19 +127,60 @@ BRANCH_BODY = """
        SET branches = s.branches + excluded.branches,
            compliant = s.compliant + excluded.compliant;
     PERFORM orgs_townshipsummary_refresh(ARRAY(
-        SELECT DISTINCT left(region_id, 9) FROM {changes} c
+        SELECT DISTINCT left(region_id, 9) FROM (SELECT n.*, 1 AS sign FROM new_rows n) c
          WHERE kind IN ('township', 'community') AND status = 'active'
          GROUP BY region_id, kind HAVING sum(sign) <> 0));
-"""
 
-# The branches whose latest assessment may have changed are locked first, as a write to the
-# branch itself locks it: a branch's compliance and its status, kind and region then change
-# one transaction at a time. The counts move before the flags, which still hold the old state.
-ASSESSMENT_DECLARE = "    ids bigint[];"
-ASSESSMENT_BODY = """
+    ELSIF TG_OP = 'UPDATE' THEN
+
+    INSERT INTO orgs_branchsummary AS s (region_code, kind, status, branches, compliant)
+    SELECT left(c.region_id, 9), c.kind, c.status, sum(c.sign),
+           sum(c.sign * coalesce(l.compliant, FALSE)::int)
+      FROM (SELECT n.*, 1 AS sign FROM new_rows n UNION ALL SELECT o.*, -1 AS sign FROM old_rows o) c LEFT JOIN orgs_latestassessment l ON l.branch_id = c.id
+     GROUP BY 1, 2, 3
+    HAVING sum(c.sign) <> 0 OR sum(c.sign * coalesce(l.compliant, FALSE)::int) <> 0
+     ORDER BY 1, 2, 3
+    ON CONFLICT (region_code, kind, status) DO UPDATE
+       SET branches = s.branches + excluded.branches,
+           compliant = s.compliant + excluded.compliant;
+    PERFORM orgs_townshipsummary_refresh(ARRAY(
+        SELECT DISTINCT left(region_id, 9) FROM (SELECT n.*, 1 AS sign FROM new_rows n UNION ALL SELECT o.*, -1 AS sign FROM old_rows o) c
+         WHERE kind IN ('township', 'community') AND status = 'active'
+         GROUP BY region_id, kind HAVING sum(sign) <> 0));
+
+    ELSIF TG_OP = 'DELETE' THEN
+
+    INSERT INTO orgs_branchsummary AS s (region_code, kind, status, branches, compliant)
+    SELECT left(c.region_id, 9), c.kind, c.status, sum(c.sign),
+           sum(c.sign * coalesce(l.compliant, FALSE)::int)
+      FROM (SELECT o.*, -1 AS sign FROM old_rows o) c LEFT JOIN orgs_latestassessment l ON l.branch_id = c.id
+     GROUP BY 1, 2, 3
+    HAVING sum(c.sign) <> 0 OR sum(c.sign * coalesce(l.compliant, FALSE)::int) <> 0
+     ORDER BY 1, 2, 3
+    ON CONFLICT (region_code, kind, status) DO UPDATE
+       SET branches = s.branches + excluded.branches,
+           compliant = s.compliant + excluded.compliant;
+    PERFORM orgs_townshipsummary_refresh(ARRAY(
+        SELECT DISTINCT left(region_id, 9) FROM (SELECT o.*, -1 AS sign FROM old_rows o) c
+         WHERE kind IN ('township', 'community') AND status = 'active'
+         GROUP BY region_id, kind HAVING sum(sign) <> 0));
+
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER orgs_branch_summarize_insert AFTER INSERT ON orgs_branch REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION orgs_branch_summarize();
+CREATE TRIGGER orgs_branch_summarize_update AFTER UPDATE ON orgs_branch REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION orgs_branch_summarize();
+CREATE TRIGGER orgs_branch_summarize_delete AFTER DELETE ON orgs_branch REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION orgs_branch_summarize();
+CREATE FUNCTION orgs_assessment_summarize() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+
     ids := ARRAY(
         SELECT DISTINCT branch_id FROM (
-            SELECT id, branch_id, assessed_on, met_count, item_count FROM {changes} c
+            SELECT id, branch_id, assessed_on, met_count, item_count FROM (SELECT n.*, 1 AS sign FROM new_rows n) c
              GROUP BY 1, 2, 3, 4, 5 HAVING sum(sign) <> 0
         ) changed);
     IF cardinality(ids) > 0 THEN
@@ -137,6 +214,92 @@ ASSESSMENT_BODY = """
          WHERE (l.assessment_id, l.compliant)
                IS DISTINCT FROM (excluded.assessment_id, excluded.compliant);
     END IF;
+
+    ELSIF TG_OP = 'UPDATE' THEN
+
+    ids := ARRAY(
+        SELECT DISTINCT branch_id FROM (
+            SELECT id, branch_id, assessed_on, met_count, item_count FROM (SELECT n.*, 1 AS sign FROM new_rows n UNION ALL SELECT o.*, -1 AS sign FROM old_rows o) c
+             GROUP BY 1, 2, 3, 4, 5 HAVING sum(sign) <> 0
+        ) changed);
+    IF cardinality(ids) > 0 THEN
+        PERFORM 1 FROM orgs_branch WHERE id = ANY (ids) ORDER BY id FOR NO KEY UPDATE;
+        INSERT INTO orgs_branchsummary AS s (region_code, kind, status, branches, compliant)
+        SELECT left(b.region_id, 9), b.kind, b.status, 0,
+               sum(coalesce(n.compliant, FALSE)::int - coalesce(l.compliant, FALSE)::int)
+          FROM orgs_branch b
+          LEFT JOIN orgs_latestassessment l ON l.branch_id = b.id
+          LEFT JOIN LATERAL (
+                SELECT a.item_count > 0 AND a.met_count = a.item_count AS compliant
+                  FROM orgs_assessment a WHERE a.branch_id = b.id
+                 ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1
+          ) n ON TRUE
+         WHERE b.id = ANY (ids)
+         GROUP BY 1, 2, 3
+        HAVING sum(coalesce(n.compliant, FALSE)::int - coalesce(l.compliant, FALSE)::int) <> 0
+         ORDER BY 1, 2, 3
+        ON CONFLICT (region_code, kind, status) DO UPDATE
+           SET compliant = s.compliant + excluded.compliant;
+        DELETE FROM orgs_latestassessment l
+         WHERE l.branch_id = ANY (ids)
+           AND NOT EXISTS (SELECT 1 FROM orgs_assessment a WHERE a.branch_id = l.branch_id);
+        INSERT INTO orgs_latestassessment AS l (branch_id, assessment_id, compliant)
+        SELECT DISTINCT ON (a.branch_id) a.branch_id, a.id,
+               a.item_count > 0 AND a.met_count = a.item_count
+          FROM orgs_assessment a WHERE a.branch_id = ANY (ids)
+         ORDER BY a.branch_id, a.assessed_on DESC, a.id DESC
+        ON CONFLICT (branch_id) DO UPDATE
+           SET assessment_id = excluded.assessment_id, compliant = excluded.compliant
+         WHERE (l.assessment_id, l.compliant)
+               IS DISTINCT FROM (excluded.assessment_id, excluded.compliant);
+    END IF;
+
+    ELSIF TG_OP = 'DELETE' THEN
+
+    ids := ARRAY(
+        SELECT DISTINCT branch_id FROM (
+            SELECT id, branch_id, assessed_on, met_count, item_count FROM (SELECT o.*, -1 AS sign FROM old_rows o) c
+             GROUP BY 1, 2, 3, 4, 5 HAVING sum(sign) <> 0
+        ) changed);
+    IF cardinality(ids) > 0 THEN
+        PERFORM 1 FROM orgs_branch WHERE id = ANY (ids) ORDER BY id FOR NO KEY UPDATE;
+        INSERT INTO orgs_branchsummary AS s (region_code, kind, status, branches, compliant)
+        SELECT left(b.region_id, 9), b.kind, b.status, 0,
+               sum(coalesce(n.compliant, FALSE)::int - coalesce(l.compliant, FALSE)::int)
+          FROM orgs_branch b
+          LEFT JOIN orgs_latestassessment l ON l.branch_id = b.id
+          LEFT JOIN LATERAL (
+                SELECT a.item_count > 0 AND a.met_count = a.item_count AS compliant
+                  FROM orgs_assessment a WHERE a.branch_id = b.id
+                 ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1
+          ) n ON TRUE
+         WHERE b.id = ANY (ids)
+         GROUP BY 1, 2, 3
+        HAVING sum(coalesce(n.compliant, FALSE)::int - coalesce(l.compliant, FALSE)::int) <> 0
+         ORDER BY 1, 2, 3
+        ON CONFLICT (region_code, kind, status) DO UPDATE
+           SET compliant = s.compliant + excluded.compliant;
+        DELETE FROM orgs_latestassessment l
+         WHERE l.branch_id = ANY (ids)
+           AND NOT EXISTS (SELECT 1 FROM orgs_assessment a WHERE a.branch_id = l.branch_id);
+        INSERT INTO orgs_latestassessment AS l (branch_id, assessment_id, compliant)
+        SELECT DISTINCT ON (a.branch_id) a.branch_id, a.id,
+               a.item_count > 0 AND a.met_count = a.item_count
+          FROM orgs_assessment a WHERE a.branch_id = ANY (ids)
+         ORDER BY a.branch_id, a.assessed_on DESC, a.id DESC
+        ON CONFLICT (branch_id) DO UPDATE
+           SET assessment_id = excluded.assessment_id, compliant = excluded.compliant
+         WHERE (l.assessment_id, l.compliant)
+               IS DISTINCT FROM (excluded.assessment_id, excluded.compliant);
+    END IF;
+
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER orgs_assessment_summarize_insert AFTER INSERT ON orgs_assessment REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION orgs_assessment_summarize();
+CREATE TRIGGER orgs_assessment_summarize_update AFTER UPDATE ON orgs_assessment REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION orgs_assessment_summarize();
+CREATE TRIGGER orgs_assessment_summarize_delete AFTER DELETE ON orgs_assessment REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION orgs_assessment_summarize();
 """
 
 FILL = """
@@ -160,31 +323,25 @@ CREATE STATISTICS orgs_townshipsummary_prefixes
   FROM orgs_townshipsummary;
 """
 
-TRIGGERS = [
-    ("orgs_region_summarize", "orgs_region", REGION_BODY, ""),
-    ("orgs_branch_summarize", "orgs_branch", BRANCH_BODY, ""),
-    ("orgs_assessment_summarize", "orgs_assessment", ASSESSMENT_BODY, ASSESSMENT_DECLARE),
-]
+FORWARD = REFRESH + TRIGGERS + FILL + STATISTICS
 
-FORWARD = (
-    REFRESH
-    + "".join(
-        statement_triggers_sql(name=name, table=table, body=body, declare=declare)
-        for name, table, body, declare in TRIGGERS
-    )
-    + FILL
-    + STATISTICS
-)
-
-BACKWARD = (
-    # Without their triggers the summaries would fall behind: leave them empty, as created.
-    "TRUNCATE orgs_branchsummary, orgs_townshipsummary, orgs_latestassessment;\n"
-    + "DROP STATISTICS IF EXISTS orgs_branchsummary_prefixes, orgs_townshipsummary_prefixes;\n"
-    + "".join(
-        drop_statement_triggers_sql(name=name, table=table) for name, table, _, _ in TRIGGERS
-    )
-    + "DROP FUNCTION IF EXISTS orgs_townshipsummary_refresh(text[]);\n"
-)
+BACKWARD = """\
+TRUNCATE orgs_branchsummary, orgs_townshipsummary, orgs_latestassessment;
+DROP STATISTICS IF EXISTS orgs_branchsummary_prefixes, orgs_townshipsummary_prefixes;
+DROP TRIGGER IF EXISTS orgs_region_summarize_insert ON orgs_region;
+DROP TRIGGER IF EXISTS orgs_region_summarize_update ON orgs_region;
+DROP TRIGGER IF EXISTS orgs_region_summarize_delete ON orgs_region;
+DROP FUNCTION IF EXISTS orgs_region_summarize();
+DROP TRIGGER IF EXISTS orgs_branch_summarize_insert ON orgs_branch;
+DROP TRIGGER IF EXISTS orgs_branch_summarize_update ON orgs_branch;
+DROP TRIGGER IF EXISTS orgs_branch_summarize_delete ON orgs_branch;
+DROP FUNCTION IF EXISTS orgs_branch_summarize();
+DROP TRIGGER IF EXISTS orgs_assessment_summarize_insert ON orgs_assessment;
+DROP TRIGGER IF EXISTS orgs_assessment_summarize_update ON orgs_assessment;
+DROP TRIGGER IF EXISTS orgs_assessment_summarize_delete ON orgs_assessment;
+DROP FUNCTION IF EXISTS orgs_assessment_summarize();
+DROP FUNCTION IF EXISTS orgs_townshipsummary_refresh(text[]);
+"""
 
 
 class Migration(migrations.Migration):

@@ -7,29 +7,98 @@
 from django.db import migrations, models
 
 import orgs.db
-from orgs.summaries import drop_statement_triggers_sql, rollup_trigger_sql
 
-TRIGGERS = [
-    (
-        "orgs_branchsummary_to_county",
-        "orgs_branchsummary",
-        "orgs_countybranchsummary",
-        ["kind", "status"],
-        {"branches": "branches", "compliant": "compliant"},
-    ),
-    (
-        "orgs_townshipsummary_to_county",
-        "orgs_townshipsummary",
-        "orgs_countycoveragesummary",
-        [],
-        {
-            "townships": "counted::int",
-            "townships_covered": "covered::int",
-            "villages": "villages",
-            "villages_covered": "villages_covered",
-        },
-    ),
-]
+# The SQL below is frozen text: what the summary declarations generated when this
+# migration was written. Later changes to the triggers come in new migrations.
+
+# Statement triggers on the township summaries that add each statement's changes of their
+# rows to the county rows.
+TRIGGERS = """\
+CREATE FUNCTION orgs_branchsummary_to_county() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+
+    INSERT INTO orgs_countybranchsummary AS s (region_code, kind, status, branches, compliant)
+    SELECT left(region_code, 6), kind, status, sum(sign * (branches)), sum(sign * (compliant))
+      FROM (SELECT n.*, 1 AS sign FROM new_rows n) c
+     GROUP BY 1, 2, 3
+    HAVING ROW(sum(sign * (branches)), sum(sign * (compliant))) <> ROW(0, 0)
+     ORDER BY 1, 2, 3
+    ON CONFLICT (region_code, kind, status) DO UPDATE
+       SET branches = s.branches + excluded.branches, compliant = s.compliant + excluded.compliant;
+
+    ELSIF TG_OP = 'UPDATE' THEN
+
+    INSERT INTO orgs_countybranchsummary AS s (region_code, kind, status, branches, compliant)
+    SELECT left(region_code, 6), kind, status, sum(sign * (branches)), sum(sign * (compliant))
+      FROM (SELECT n.*, 1 AS sign FROM new_rows n UNION ALL SELECT o.*, -1 AS sign FROM old_rows o) c
+     GROUP BY 1, 2, 3
+    HAVING ROW(sum(sign * (branches)), sum(sign * (compliant))) <> ROW(0, 0)
+     ORDER BY 1, 2, 3
+    ON CONFLICT (region_code, kind, status) DO UPDATE
+       SET branches = s.branches + excluded.branches, compliant = s.compliant + excluded.compliant;
+
+    ELSIF TG_OP = 'DELETE' THEN
+
+    INSERT INTO orgs_countybranchsummary AS s (region_code, kind, status, branches, compliant)
+    SELECT left(region_code, 6), kind, status, sum(sign * (branches)), sum(sign * (compliant))
+      FROM (SELECT o.*, -1 AS sign FROM old_rows o) c
+     GROUP BY 1, 2, 3
+    HAVING ROW(sum(sign * (branches)), sum(sign * (compliant))) <> ROW(0, 0)
+     ORDER BY 1, 2, 3
+    ON CONFLICT (region_code, kind, status) DO UPDATE
+       SET branches = s.branches + excluded.branches, compliant = s.compliant + excluded.compliant;
+
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER orgs_branchsummary_to_county_insert AFTER INSERT ON orgs_branchsummary REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION orgs_branchsummary_to_county();
+CREATE TRIGGER orgs_branchsummary_to_county_update AFTER UPDATE ON orgs_branchsummary REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION orgs_branchsummary_to_county();
+CREATE TRIGGER orgs_branchsummary_to_county_delete AFTER DELETE ON orgs_branchsummary REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION orgs_branchsummary_to_county();
+CREATE FUNCTION orgs_townshipsummary_to_county() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+
+    INSERT INTO orgs_countycoveragesummary AS s (region_code, townships, townships_covered, villages, villages_covered)
+    SELECT left(region_code, 6), sum(sign * (counted::int)), sum(sign * (covered::int)), sum(sign * (villages)), sum(sign * (villages_covered))
+      FROM (SELECT n.*, 1 AS sign FROM new_rows n) c
+     GROUP BY 1
+    HAVING ROW(sum(sign * (counted::int)), sum(sign * (covered::int)), sum(sign * (villages)), sum(sign * (villages_covered))) <> ROW(0, 0, 0, 0)
+     ORDER BY 1
+    ON CONFLICT (region_code) DO UPDATE
+       SET townships = s.townships + excluded.townships, townships_covered = s.townships_covered + excluded.townships_covered, villages = s.villages + excluded.villages, villages_covered = s.villages_covered + excluded.villages_covered;
+
+    ELSIF TG_OP = 'UPDATE' THEN
+
+    INSERT INTO orgs_countycoveragesummary AS s (region_code, townships, townships_covered, villages, villages_covered)
+    SELECT left(region_code, 6), sum(sign * (counted::int)), sum(sign * (covered::int)), sum(sign * (villages)), sum(sign * (villages_covered))
+      FROM (SELECT n.*, 1 AS sign FROM new_rows n UNION ALL SELECT o.*, -1 AS sign FROM old_rows o) c
+     GROUP BY 1
+    HAVING ROW(sum(sign * (counted::int)), sum(sign * (covered::int)), sum(sign * (villages)), sum(sign * (villages_covered))) <> ROW(0, 0, 0, 0)
+     ORDER BY 1
+    ON CONFLICT (region_code) DO UPDATE
+       SET townships = s.townships + excluded.townships, townships_covered = s.townships_covered + excluded.townships_covered, villages = s.villages + excluded.villages, villages_covered = s.villages_covered + excluded.villages_covered;
+
+    ELSIF TG_OP = 'DELETE' THEN
+
+    INSERT INTO orgs_countycoveragesummary AS s (region_code, townships, townships_covered, villages, villages_covered)
+    SELECT left(region_code, 6), sum(sign * (counted::int)), sum(sign * (covered::int)), sum(sign * (villages)), sum(sign * (villages_covered))
+      FROM (SELECT o.*, -1 AS sign FROM old_rows o) c
+     GROUP BY 1
+    HAVING ROW(sum(sign * (counted::int)), sum(sign * (covered::int)), sum(sign * (villages)), sum(sign * (villages_covered))) <> ROW(0, 0, 0, 0)
+     ORDER BY 1
+    ON CONFLICT (region_code) DO UPDATE
+       SET townships = s.townships + excluded.townships, townships_covered = s.townships_covered + excluded.townships_covered, villages = s.villages + excluded.villages, villages_covered = s.villages_covered + excluded.villages_covered;
+
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER orgs_townshipsummary_to_county_insert AFTER INSERT ON orgs_townshipsummary REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION orgs_townshipsummary_to_county();
+CREATE TRIGGER orgs_townshipsummary_to_county_update AFTER UPDATE ON orgs_townshipsummary REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION orgs_townshipsummary_to_county();
+CREATE TRIGGER orgs_townshipsummary_to_county_delete AFTER DELETE ON orgs_townshipsummary REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION orgs_townshipsummary_to_county();
+"""
 
 FILL = """
 INSERT INTO orgs_countybranchsummary (region_code, kind, status, branches, compliant)
@@ -50,20 +119,20 @@ CREATE INDEX orgs_region_upper_idx ON orgs_region (code) INCLUDE (level, name, v
  WHERE length(code) <= 6;
 """
 
-FORWARD = (
-    "".join(
-        rollup_trigger_sql(name=name, source=source, target=target, keys=keys, figures=figures)
-        for name, source, target, keys, figures in TRIGGERS
-    )
-    + FILL
-)
+FORWARD = TRIGGERS + FILL
 
-BACKWARD = (
-    "DROP INDEX IF EXISTS orgs_region_upper_idx;\n"
-    + "DROP STATISTICS IF EXISTS orgs_countybranchsummary_prefixes, "
-    "orgs_countycoveragesummary_prefixes;\n"
-    + "".join(drop_statement_triggers_sql(name=name, table=source) for name, source, *_ in TRIGGERS)
-)
+BACKWARD = """\
+DROP INDEX IF EXISTS orgs_region_upper_idx;
+DROP STATISTICS IF EXISTS orgs_countybranchsummary_prefixes, orgs_countycoveragesummary_prefixes;
+DROP TRIGGER IF EXISTS orgs_branchsummary_to_county_insert ON orgs_branchsummary;
+DROP TRIGGER IF EXISTS orgs_branchsummary_to_county_update ON orgs_branchsummary;
+DROP TRIGGER IF EXISTS orgs_branchsummary_to_county_delete ON orgs_branchsummary;
+DROP FUNCTION IF EXISTS orgs_branchsummary_to_county();
+DROP TRIGGER IF EXISTS orgs_townshipsummary_to_county_insert ON orgs_townshipsummary;
+DROP TRIGGER IF EXISTS orgs_townshipsummary_to_county_update ON orgs_townshipsummary;
+DROP TRIGGER IF EXISTS orgs_townshipsummary_to_county_delete ON orgs_townshipsummary;
+DROP FUNCTION IF EXISTS orgs_townshipsummary_to_county();
+"""
 
 
 class Migration(migrations.Migration):

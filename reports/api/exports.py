@@ -1,8 +1,8 @@
-"""A region's children table (``portal.rollups.rollup_rows``) as CSV and as an Excel workbook.
+"""A region's children table (``reports.rollups.rollup_rows``) as CSV and as an Excel workbook.
 
 Headers are in the request's language (Chinese by default). Text that a spreadsheet would
 read as a formula (starting with = + - @, a tab or a carriage return) is prefixed with ``'``
-(``portal.exports``, shared with the admin's list exports).
+(``core.exports``, shared with the admin's list exports).
 """
 
 import io
@@ -20,25 +20,14 @@ from core.exports import safe_cell as cell
 from orgs.choices import RegionLevel
 from reports.api.serializers import RollupQuerySerializer
 from reports.api.views import REGION_CODE, query_parameters, scoped_region
-from reports.rollups import rollup_rows
+from reports.rollups import FIGURES, rollup_rows
 
 
 def column_labels() -> dict[str, str]:
-    """The header of each fixed column of ``rollup_rows``, in the active language."""
-    return {
-        "code": _("Region code"),
-        "name": _("Name"),
-        "level": _("Level"),
-        "branches_total": _("Branches"),
-        "branches_active": _("Active branches"),
-        "branches_standard_compliant": _("Branches meeting the standard"),
-        "members_active": _("Active members"),
-        "volunteers_active": _("Registered volunteers"),
-        "volunteers_service_hours": _("Approved service hours"),
-        "donations_count": _("Donations"),
-        "donations_amount": _("Money raised (yuan)"),
-        "donations_in_kind_value": _("Value of goods (yuan)"),
-    }
+    """The header of each fixed column of ``rollup_rows``, in the active language: the
+    region's, then each declared figure's label (coverage columns: ``coverage_label``)."""
+    labels = {"code": _("Region code"), "name": _("Name"), "level": _("Level")}
+    return labels | {figure.column: str(figure.label) for figure in FIGURES if figure.label}
 
 
 def coverage_label(column: str) -> str:

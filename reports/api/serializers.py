@@ -3,8 +3,10 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.summaries import HOURS, MONEY, Computed, Figure, PerKey
 from orgs.choices import RegionLevel
 from orgs.models import Region
+from reports.rollups import FIGURES
 
 
 class RollupQuerySerializer(serializers.Serializer):
@@ -22,30 +24,10 @@ class CoverageGapsQuerySerializer(serializers.Serializer):
     )
 
 
-class BranchFiguresSerializer(serializers.Serializer):
-    total = serializers.IntegerField(help_text=_("Branches not dissolved."))
-    active = serializers.IntegerField()
-    by_kind = serializers.DictField(
-        child=serializers.IntegerField(), help_text=_("Active branches per kind.")
-    )
-    standard_compliant = serializers.IntegerField(
-        help_text=_("Active branches meeting every item of their latest assessment.")
-    )
-
-
 class CoverageSerializer(serializers.Serializer):
     covered = serializers.IntegerField()
     total = serializers.IntegerField()
     ratio = serializers.FloatField(allow_null=True, help_text=_("Null when there is no unit."))
-
-
-class MemberFiguresSerializer(serializers.Serializer):
-    active = serializers.IntegerField()
-
-
-class VolunteerFiguresSerializer(serializers.Serializer):
-    active = serializers.IntegerField()
-    service_hours = serializers.DecimalField(max_digits=None, decimal_places=1)
 
 
 class CampaignAmountSerializer(serializers.Serializer):
@@ -54,30 +36,71 @@ class CampaignAmountSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=None, decimal_places=2)
 
 
-class DonationFiguresSerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text=_("Net of reversal entries."))
-    amount = serializers.DecimalField(max_digits=None, decimal_places=2)
-    in_kind_value = serializers.DecimalField(max_digits=None, decimal_places=2)
-    by_campaign = CampaignAmountSerializer(many=True)
-    by_channel = serializers.DictField(
-        child=serializers.DecimalField(max_digits=None, decimal_places=2)
-    )
+#: The field of a figure of each kind (reports.rollups.FIGURES).
+DECIMAL_PLACES = {MONEY: 2, HOURS: 1}
+#: The fields of the figures the rollup computes itself.
+COMPUTED_FIELDS = {
+    "coverage": lambda help_text: serializers.DictField(
+        child=CoverageSerializer(), help_text=help_text
+    ),
+    "donations.by_campaign": lambda help_text: CampaignAmountSerializer(
+        many=True, help_text=help_text
+    ),
+}
 
 
-class RegionFiguresSerializer(serializers.Serializer):
-    """The figures of one region (documentation of ``portal.rollups.region_rollup``)."""
+def figure_field(figure: Figure) -> serializers.Field:
+    """The documented field of one declared figure."""
+    help_text = figure.help or None
+    if isinstance(figure, Computed):
+        return COMPUTED_FIELDS[figure.name](help_text)
+    if isinstance(figure, PerKey):
+        return serializers.DictField(child=_number(figure.kind), help_text=help_text)
+    return _number(figure.kind, help_text=help_text)
 
+
+def _number(kind: str, **options) -> serializers.Field:
+    if kind in DECIMAL_PLACES:
+        return serializers.DecimalField(
+            max_digits=None, decimal_places=DECIMAL_PLACES[kind], **options
+        )
+    return serializers.IntegerField(**options)
+
+
+def figure_fields() -> dict[str, serializers.Field]:
+    """A field per group of figures (``donations``: a serializer of its figures), or per
+    figure without a group (``coverage``), in the order of ``FIGURES``."""
+    groups: dict[str, list[Figure]] = {}
+    for figure in FIGURES:
+        groups.setdefault(figure.name.partition(".")[0], []).append(figure)
+    # Created in this order: a serializer lists its fields in the order they were created.
+    return {group: _group_field(group, figures) for group, figures in groups.items()}
+
+
+def _group_field(group: str, figures: list[Figure]) -> serializers.Field:
+    if len(figures) == 1 and figures[0].name == group:
+        return figure_field(figures[0])
+    fields = {figure.name.partition(".")[2]: figure_field(figure) for figure in figures}
+    # Named like the hand-written serializers they replace: BranchFigures, MemberFigures…
+    singular = group[:-2] if group.endswith("ches") else group[:-1]
+    return type(f"{singular.title()}FiguresSerializer", (serializers.Serializer,), fields)()
+
+
+class RegionSerializer(serializers.Serializer):
     code = serializers.CharField(allow_null=True, help_text=_("Null for the whole country."))
     name = serializers.CharField()
     level = serializers.CharField()
     as_of = serializers.DateTimeField(help_text=_("The moment the figures are true for."))
-    branches = BranchFiguresSerializer()
-    coverage = serializers.DictField(
-        child=CoverageSerializer(), help_text=_("Per level below the region.")
-    )
-    members = MemberFiguresSerializer()
-    volunteers = VolunteerFiguresSerializer()
-    donations = DonationFiguresSerializer()
+
+
+RegionFiguresSerializer = type(
+    "RegionFiguresSerializer",
+    (RegionSerializer,),
+    {
+        "__doc__": "The figures of one region (documentation of ``reports.rollups.region_rollup``).",
+        **figure_fields(),
+    },
+)
 
 
 class RegionRollupSerializer(RegionFiguresSerializer):

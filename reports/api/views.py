@@ -65,7 +65,7 @@ class RegionRollupView(APIView):
     def get(self, request, code):
         region = scoped_region(request.user, code)
         year = query_parameters(RollupQuerySerializer, request).get("year")
-        return Response(plain(region_rollup(region=region, year=year)))
+        return Response(plain(region_rollup(region=region, year=year).as_dict()))
 
 
 class CountryRollupView(APIView):
@@ -78,7 +78,7 @@ class CountryRollupView(APIView):
         if not sees_country(request.user):
             raise exceptions.NotFound()
         year = query_parameters(RollupQuerySerializer, request).get("year")
-        return Response(plain(region_rollup(region=None, year=year)))
+        return Response(plain(region_rollup(region=None, year=year).as_dict()))
 
 
 class CoverageGapsView(generics.ListAPIView):

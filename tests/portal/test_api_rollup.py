@@ -50,7 +50,7 @@ def child(rollup: dict, code: str) -> dict:
 def test_rollup_answers_what_region_rollup_returns(api, city_official, giving_day):
     response = api(city_official).get(f"/api/v1/regions/{JIAN}/rollup/", {"year": 2019})
     assert response.status_code == 200
-    expected = as_json(region_rollup(region=Region.objects.get(code=JIAN), year=2019))
+    expected = as_json(region_rollup(region=Region.objects.get(code=JIAN), year=2019).as_dict())
     assert without_moments(response.json()) == without_moments(expected)
     assert datetime.datetime.fromisoformat(response.json()["as_of"]).tzinfo is not None
 
@@ -81,6 +81,14 @@ def test_a_reversal_nets_out_of_the_rollup(api, county_staff):
     # The reversal entry is dated the day it is recorded: all years together net to zero.
     after = client.get(f"/api/v1/regions/{QINGYUAN}/rollup/").json()["donations"]
     assert (after["amount"], after["count"]) == ("0.00", 0)
+
+
+def test_rollup_counts_each_donor_once(api, city_official, giving_day):
+    DonationFactory(branch=giving_day, donor=giving_day.donations.first().donor)
+    data = api(city_official).get(f"/api/v1/regions/{JIAN}/rollup/").json()
+    assert (data["donations"]["count"], data["donors"]) == (3, {"count": 2})
+    assert child(data, QINGYUAN)["donors"] == {"count": 2}
+    assert child(data, JIZHOU)["donors"] == {"count": 0}
 
 
 def test_a_county_token_cannot_read_the_citys_or_a_siblings_rollup(api, county_staff):
@@ -180,6 +188,7 @@ def test_csv_has_a_header_and_a_row_per_child(api, city_official, giving_day):
     assert len(rows) == 1 + 13
     qingyuan = next(row for row in rows if row[0] == QINGYUAN)
     assert qingyuan[rows[0].index("Money raised (yuan)")] == "5169000.00"
+    assert qingyuan[rows[0].index("Donors")] == "1"
     assert qingyuan[2] == "County level"
 
 

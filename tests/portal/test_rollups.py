@@ -35,12 +35,13 @@ from members.models import Member, ServiceRecord, Volunteer
 from orgs.choices import CODE_LENGTH, BranchKind, BranchStatus, RegionKind, RegionLevel
 from orgs.models import Assessment, Branch, Region, Standard
 from orgs.summaries import TownshipSummary
-from reports.rollups import coverage_gaps, region_rollup, rollup_rows
+from reports.rollups import RegionFigures, coverage_gaps, region_rollup, rollup_rows
 from tests.conftest import JIAN, JIANGXI, JIZHOU, QINGYUAN, TIANYU
 from tests.factories import (
     BranchFactory,
     CampaignFactory,
     DonationFactory,
+    DonorFactory,
     MemberFactory,
     ServiceRecordFactory,
     VolunteerFactory,
@@ -52,7 +53,7 @@ GIVING_DAY = datetime.date(2019, 9, 8)
 ZERO = Decimal("0.00")
 TOWNSHIP_KINDS = [RegionKind.STREET, RegionKind.TOWN, RegionKind.TOWNSHIP]
 VILLAGE_KINDS = [RegionKind.COMMUNITY, RegionKind.VILLAGE]
-FIGURES = ["branches", "coverage", "members", "volunteers", "donations"]
+FIGURES = ["branches", "coverage", "members", "volunteers", "donations", "donors"]
 
 
 # The independent computation: plain ORM aggregates over the record tables.
@@ -73,6 +74,7 @@ def orm_figures(code: str, year: int | None = None) -> dict:
             "service_hours": orm_hours(code, year),
         },
         "donations": orm_donations(code, year),
+        "donors": {"count": orm_donors(code, year)},
     }
 
 
@@ -149,17 +151,27 @@ def orm_donations(code: str, year: int | None) -> dict:
     }
 
 
-def figures_of(rollup: dict) -> dict:
-    return {name: rollup[name] for name in FIGURES}
+def orm_donors(code: str, year: int | None) -> int:
+    """Donors whose entries in the subtree (and year) net to more than zero."""
+    donations = Donation.objects.within(code).filter(donor__isnull=False)
+    if year:
+        donations = donations.filter(received_on__year=year)
+    entries = Sum(Case(When(reverses__isnull=True, then=Value(1)), default=Value(-1)))
+    return donations.values("donor").annotate(n=entries).filter(n__gt=0).count()
+
+
+def figures_of(rollup: RegionFigures) -> dict:
+    """The rollup's figures as the API shows them."""
+    return {name: rollup.as_dict()[name] for name in FIGURES}
 
 
 def assert_rollup_matches_records(region: Region | None, year: int | None = None) -> dict:
     """The region's figures and each child's equal the ORM's count of the records."""
     rollup = region_rollup(region=region, year=year)
     assert figures_of(rollup) == orm_figures(region.code if region else "", year)
-    for child in rollup["children"]:
-        assert figures_of(child) == orm_figures(child["code"], year), child["code"]
-    return rollup
+    for child in rollup.children:
+        assert figures_of(child) == orm_figures(child.code, year), child.code
+    return rollup.as_dict()
 
 
 # The data: Ji'an's township branches, its 99 Giving Day 2019, and a mix of everything else.
@@ -257,15 +269,17 @@ def mixed(giving_day):
     return villages
 
 
-def reverse(donation: Donation) -> Donation:
+def reverse(donation: Donation, *, on: datetime.date | None = None) -> Donation:
+    """A reversal entry as donation_reverse writes it (of its donor, branch, campaign…)."""
     return Donation.objects.create(
         reverses=donation,
         branch=donation.branch,
+        donor=donation.donor,
         campaign=donation.campaign,
         kind=donation.kind,
         channel=donation.channel,
         amount=-donation.amount,
-        received_on=donation.received_on,
+        received_on=on or donation.received_on,
         receipt_no=f"{donation.receipt_no}-R",
         reason="重复录入",
     )
@@ -282,13 +296,13 @@ def assess(branch: Branch, *, met: int, on: datetime.date) -> Assessment:
 
 
 def test_rollup_of_jian_covers_all_224_townships(township_branches):
-    rollup = region_rollup(region=region(JIAN))
+    rollup = region_rollup(region=region(JIAN)).as_dict()
     assert rollup["coverage"]["township"] == {"covered": 224, "total": 224, "ratio": 1.0}
     assert rollup["branches"]["by_kind"][BranchKind.TOWNSHIP] == 224
 
 
 def test_rollup_of_jian_counts_99_giving_day_donations_to_the_fen(giving_day):
-    donations = region_rollup(region=region(JIAN), year=2019)["donations"]
+    donations = region_rollup(region=region(JIAN), year=2019).as_dict()["donations"]
     assert (donations["count"], donations["amount"]) == (99, Decimal("5169000.00"))
     assert donations["by_campaign"] == [
         {"id": giving_day.pk, "name": "2019年99公益日", "amount": Decimal("5169000.00")}
@@ -317,23 +331,54 @@ def test_country_rollup_has_the_31_provinces_as_children(mixed):
 
 def test_rollup_carries_the_time_its_figures_are_true_for(giving_day):
     rollup = region_rollup(region=region(JIAN))
-    assert rollup["as_of"].tzinfo is not None
-    assert {child["as_of"] for child in rollup["children"]} == {rollup["as_of"]}
+    assert rollup.as_of.tzinfo is not None
+    assert {child.as_of for child in rollup.children} == {rollup.as_of}
 
 
 def test_records_at_the_region_itself_count_for_it_and_no_child(mixed):
     rollup = region_rollup(region=region(QINGYUAN), year=2020)
-    children = sum(child["donations"]["amount"] for child in rollup["children"])
-    assert rollup["donations"]["amount"] - children == Decimal("1000.00")  # at the county branch
+    children = sum(child.figures["donations.amount"] for child in rollup.children)
+    assert rollup.figures["donations.amount"] - children == Decimal("1000.00")  # county branch
 
 
 def test_reversal_nets_out_of_count_and_amount(giving_day):
-    before = region_rollup(region=region(JIAN))["donations"]
+    before = region_rollup(region=region(JIAN)).as_dict()["donations"]
     reverse(Donation.objects.filter(amount=Decimal("73000.00")).get())
-    after = region_rollup(region=region(JIAN))["donations"]
+    after = region_rollup(region=region(JIAN)).as_dict()["donations"]
     assert after["count"] == before["count"] - 1 == 98
     assert after["amount"] == Decimal("5096000.00")
     assert after["by_campaign"][0]["amount"] == Decimal("5096000.00")
+
+
+def test_a_donor_who_gave_in_two_townships_counts_once_for_their_county(township_branches):
+    donor = DonorFactory()
+    first, second = [b for b in township_branches if b.region_id.startswith(QINGYUAN)][:2]
+    DonationFactory.create_batch(2, branch=first, donor=donor)
+    DonationFactory(branch=second, donor=donor)
+    rollup = assert_rollup_matches_records(region(QINGYUAN), 2019)
+    assert rollup["donors"]["count"] == 1
+    assert sum(child["donors"]["count"] for child in rollup["children"]) == 2
+    assert region_rollup(region=region(JIAN), year=2019).figures["donors.count"] == 1
+
+
+def test_a_donor_whose_only_donation_was_reversed_does_not_count(township_branches):
+    gift = DonationFactory(branch=Branch.objects.get(region_id=TIANYU))
+    DonationFactory(branch=Branch.objects.get(region_id=TIANYU), donor=None)  # anonymous
+    assert region_rollup(region=region(TIANYU)).figures["donors.count"] == 1
+    reverse(gift)
+    assert region_rollup(region=region(TIANYU)).figures["donors.count"] == 0
+    assert region_rollup(region=region(JIAN)).figures["donors.count"] == 0
+    assert region_rollup(region=region(JIAN)).figures["donations.count"] == 1
+
+
+def test_a_donation_reversed_a_year_later_counts_its_donor_in_its_own_year(township_branches):
+    gift = DonationFactory(branch=Branch.objects.get(region_id=TIANYU))
+    reverse(gift, on=datetime.date(2020, 1, 6))
+
+    def donors(year):
+        return assert_rollup_matches_records(region(QINGYUAN), year)["donors"]["count"]
+
+    assert (donors(2019), donors(2020), donors(None)) == (1, 0, 0)
 
 
 def test_dormant_branch_does_not_count_as_active_or_for_coverage(township_branches):
@@ -342,11 +387,11 @@ def test_dormant_branch_does_not_count_as_active_or_for_coverage(township_branch
     assert rollup["branches"]["total"] - rollup["branches"]["active"] == 1
     tianyu = next(child for child in rollup["children"] if child["code"] == TIANYU)
     assert tianyu["branches"]["by_kind"][BranchKind.TOWNSHIP] == 0
-    assert region_rollup(region=region(JIAN))["coverage"]["township"]["covered"] == 223
+    assert region_rollup(region=region(JIAN)).figures["coverage"]["township"].covered == 223
 
 
 def test_village_with_two_branches_is_covered_once(mixed):
-    coverage = region_rollup(region=region(TIANYU))["coverage"]["community"]
+    coverage = region_rollup(region=region(TIANYU)).as_dict()["coverage"]["community"]
     assert coverage["covered"] == 2
     assert coverage == orm_coverage(TIANYU, RegionLevel.COMMUNITY)
 
@@ -354,19 +399,19 @@ def test_village_with_two_branches_is_covered_once(mixed):
 def test_standard_compliant_follows_the_latest_assessment(township_branches):
     branch = Branch.objects.get(region_id=TIANYU)
     assess(branch, met=6, on=datetime.date(2021, 1, 1))
-    assert region_rollup(region=region(TIANYU))["branches"]["standard_compliant"] == 1
+    assert region_rollup(region=region(TIANYU)).figures["branches.standard_compliant"] == 1
     later = assess(branch, met=4, on=datetime.date(2022, 1, 1))
-    assert region_rollup(region=region(TIANYU))["branches"]["standard_compliant"] == 0
+    assert region_rollup(region=region(TIANYU)).figures["branches.standard_compliant"] == 0
     later.delete()
-    assert region_rollup(region=region(TIANYU))["branches"]["standard_compliant"] == 1
+    assert region_rollup(region=region(TIANYU)).figures["branches.standard_compliant"] == 1
     Branch.objects.filter(pk=branch.pk).update(status=BranchStatus.DORMANT)
-    assert region_rollup(region=region(TIANYU))["branches"]["standard_compliant"] == 0
+    assert region_rollup(region=region(TIANYU)).figures["branches.standard_compliant"] == 0
 
 
 def test_branch_move_moves_its_figures(mixed):
     village_branch = Branch.objects.get(name="村红十字会")
     target = first_unit(JIZHOU, RegionLevel.COMMUNITY, VILLAGE_KINDS)
-    before = region_rollup(region=region(JIZHOU))
+    before = region_rollup(region=region(JIZHOU)).as_dict()
     Branch.objects.filter(pk=village_branch.pk).update(region=target)
     after = assert_rollup_matches_records(region(JIZHOU))
     assert after["members"]["active"] - before["members"]["active"] == 3
@@ -481,7 +526,7 @@ def test_rollup_runs_eight_queries_whatever_the_data(
 def test_country_rollup_runs_eight_queries(django_assert_num_queries):
     # The same eight queries as any region's, over the 31 provinces.
     with django_assert_num_queries(8):
-        assert len(region_rollup(region=None)["children"]) == 31
+        assert len(region_rollup(region=None).children) == 31
 
 
 # Coverage gaps and flat rows.
@@ -501,8 +546,8 @@ def test_coverage_gaps_counts_with_the_rollup(mixed, django_assert_num_queries):
     with django_assert_num_queries(1):  # the units, with their parents joined
         gaps = list(coverage_gaps(region=qingyuan, level=RegionLevel.COMMUNITY))
         assert {gap.parent.level for gap in gaps} == {RegionLevel.TOWNSHIP}
-    coverage = region_rollup(region=qingyuan)["coverage"]["community"]
-    assert len(gaps) == coverage["total"] - coverage["covered"]
+    coverage = region_rollup(region=qingyuan).figures["coverage"]["community"]
+    assert len(gaps) == coverage.total - coverage.covered
 
 
 def test_coverage_gaps_of_a_level_not_below_the_region_is_empty():

@@ -62,7 +62,7 @@ def test_dashboard_reads_from_the_replica_and_the_session_from_the_primary(
     with captured() as queries:
         response = client.get(f"/regions/{JIAN}/?year=2019")
     assert response.status_code == 200
-    assert response.context["rollup"]["donations"]["count"] == 1
+    assert response.context["rollup"].figures["donations.count"] == 1
     replica_reads = queries["replica"]
     assert touches(replica_reads, "orgs_region")  # the region in scope
     assert touches(replica_reads, "funds_countydonationsummary", "funds_donationmonthsummary")

@@ -169,7 +169,7 @@ def test_home_is_the_dashboard_of_the_users_region(client, city_official):
     client.force_login(city_official)
     response = client.get("/")
     assert response.context["region"].code == JIAN
-    assert response.context["rollup"]["code"] == JIAN
+    assert response.context["rollup"].code == JIAN
     assert len(page_of(response).rows) == 13  # Ji'an's 13 counties
 
 
@@ -183,7 +183,7 @@ def test_superusers_home_is_the_whole_country(client, superuser):
 def test_dashboard_of_a_region_in_scope(client, county_staff):
     client.force_login(county_staff)
     response = client.get(dashboard(TIANYU))
-    assert response.context["rollup"]["name"] == "天玉镇"
+    assert response.context["rollup"].name == "天玉镇"
 
 
 @pytest.mark.parametrize("code", [JIZHOU, JIAN, "36", "360802100", "nonsense"])
@@ -199,7 +199,7 @@ def test_dashboard_figures_equal_the_rollup(client, city_official):
     county_records(JIZHOU, amount="120000.00")
     client.force_login(city_official)
     page = page_of(client.get(dashboard(JIAN, year=YEAR)))
-    rollup = region_rollup(region=Region.objects.get(code=JIAN), year=YEAR)
+    rollup = region_rollup(region=Region.objects.get(code=JIAN), year=YEAR).as_dict()
     for level, coverage in rollup["coverage"].items():
         assert page.figures[f"coverage_{level}"] == (
             coverage["covered"],
@@ -223,11 +223,19 @@ def test_child_rows_equal_the_rollups_children_and_link_one_level_down(client, c
     client.force_login(city_official)
     response = client.get(dashboard(JIAN, year=YEAR))
     page = page_of(response)
-    rollup = region_rollup(region=Region.objects.get(code=JIAN), year=YEAR)
+    rollup = region_rollup(region=Region.objects.get(code=JIAN), year=YEAR).as_dict()
     assert {code: row["amount"] for code, row in page.rows.items()} == {
         child["code"]: child["donations"]["amount"] for child in rollup["children"]
     }
     assert f'href="/regions/{QINGYUAN}/?year={YEAR}"' in response.content.decode()
+
+
+def test_dashboard_shows_the_donors_of_the_year_without_a_change(client, city_official):
+    county_records(QINGYUAN)  # a gift and goods from two donors
+    client.force_login(city_official)
+    page = page_of(client.get(dashboard(JIAN, year=YEAR)))
+    assert page.figures["donors_count"] == (2, None)
+    assert "donors_count" not in page.changes
 
 
 def test_year_switch_changes_the_yearly_figures_and_their_change(client, city_official):
@@ -259,6 +267,17 @@ def test_months_and_last_year_agree_at_every_level(client, city_official, level)
     # 2019: 500 cash, 3,500 goods; 2020: 800 cash.
     assert page.changes["donations_amount"] == Decimal("300.00")
     assert page.changes["donations_in_kind_value"] == Decimal("-3500.00")
+
+
+def test_a_villages_change_on_last_year_counts_its_own_records(client, city_official):
+    village = Region.objects.filter(parent_id=TIANYU, kind=RegionKind.VILLAGE).first()
+    branch = BranchFactory(region_id=village.code, kind=BranchKind.COMMUNITY, name="村红十字会")
+    DonationFactory(branch=branch, amount=Decimal("500.00"), received_on=datetime.date(2019, 9, 8))
+    DonationFactory(branch=branch, amount=Decimal("800.00"), received_on=datetime.date(2020, 3, 1))
+    client.force_login(city_official)
+    page = page_of(client.get(dashboard(village.code, year=2020)))
+    assert page.figures["donations_amount"][0] == Decimal("800.00")
+    assert page.changes["donations_amount"] == Decimal("300.00")
 
 
 def test_dashboard_without_a_year_opens_the_latest_year_with_donations(client, city_official):
@@ -348,7 +367,7 @@ def test_dashboard_queries_stay_fixed_when_the_children_data_doubles(
     assert len(render().context["rows"]) == 13
     for county in counties[3:6]:
         county_records(county)
-    assert render().context["rollup"]["members"]["active"] == 6
+    assert render().context["rollup"].figures["members.active"] == 6
 
 
 # Coverage gaps
@@ -366,7 +385,7 @@ def test_gaps_list_the_townships_without_a_branch(client, county_staff):
     )
     assert page.gaps == expected
     assert covered.region_id not in page.gaps
-    rollup = region_rollup(region=region)
+    rollup = region_rollup(region=region).as_dict()
     township = rollup["coverage"]["township"]
     assert len(page.gaps) == township["total"] - township["covered"]
 

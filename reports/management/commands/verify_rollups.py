@@ -2,62 +2,24 @@
 
 The triggers keep the summaries exact in every writing transaction; this is the nightly proof,
 and the repair should a trigger ever have been bypassed (triggers disabled, a session with
-``session_replication_role = replica``, a TRUNCATE). Each summary is rebuilt with its
-``from_records()`` into a temporary table and joined with the live table; every row whose
-figures differ is reported, and the command exits non-zero. ``--repair`` rewrites the
-differing rows from the records instead.
+``session_replication_role = replica``, a TRUNCATE). Each declared summary is rebuilt from
+the records (``core.summaries.rebuild_sql``) into a temporary table and joined with the live
+table; every row whose figures differ is reported, and the command exits non-zero.
+``--repair`` rewrites the differing rows from the records instead.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models
 from django.utils.translation import gettext as _
 
-from funds.summaries import (
-    CampaignSummary,
-    CountyDonationSummary,
-    DonationMonthSummary,
-    DonationSummary,
-    TownshipCampaignSummary,
-)
-from members.summaries import (
-    CountyMemberSummary,
-    CountyServiceHoursSummary,
-    MemberSummary,
-    ServiceHoursSummary,
-)
-from orgs.summaries import (
-    BranchSummary,
-    CountyBranchSummary,
-    CountyCoverageSummary,
-    LatestAssessment,
-    Summary,
-    TownshipSummary,
-)
+from core.summaries import SummaryTable, rebuild_sql, summary_tables
 from reports.rollups import one_snapshot
-
-#: Every summary, in the order one statement's triggers write them (a repair locks them so).
-SUMMARIES: list[type[Summary]] = [
-    BranchSummary,
-    CountyBranchSummary,
-    LatestAssessment,
-    TownshipSummary,
-    CountyCoverageSummary,
-    MemberSummary,
-    CountyMemberSummary,
-    ServiceHoursSummary,
-    CountyServiceHoursSummary,
-    DonationSummary,
-    CampaignSummary,
-    CountyDonationSummary,
-    TownshipCampaignSummary,
-    DonationMonthSummary,
-]
 
 
 class _Columns:
     """The key and figure columns of a summary table, and SQL fragments over them."""
 
-    def __init__(self, summary: type[Summary]):
+    def __init__(self, summary: type[SummaryTable]):
         self.table = summary._meta.db_table
         self.rebuilt = f"rebuilt_{self.table}"
         key_fields = summary._meta.pk_fields
@@ -119,9 +81,12 @@ class Command(BaseCommand):
         # differences; a repair first blocks writers (their triggers) until it commits.
         with one_snapshot(read_only=False), connection.cursor() as cursor:
             if repair:
-                tables = ", ".join(summary._meta.db_table for summary in SUMMARIES)
+                # In the order the triggers write them, as writers would lock them.
+                tables = ", ".join(summary._meta.db_table for summary in summary_tables())
                 cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
-            found = sum(self._verify(cursor, summary, repair=repair) for summary in SUMMARIES)
+            found = sum(
+                self._verify(cursor, summary, repair=repair) for summary in summary_tables()
+            )
         if not found:
             self.stdout.write(
                 self.style.SUCCESS(_("No differences: the summaries match the records."))
@@ -135,12 +100,12 @@ class Command(BaseCommand):
                 % {"count": found}
             )
 
-    def _verify(self, cursor, summary: type[Summary], *, repair: bool) -> int:
+    def _verify(self, cursor, summary: type[SummaryTable], *, repair: bool) -> int:
         """Rebuild one summary, report its differing rows, repair them if asked; their number."""
         columns = _Columns(summary)
         cursor.execute(f"DROP TABLE IF EXISTS {columns.rebuilt}")
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {columns.rebuilt} ON COMMIT DROP AS {summary.from_records()}"
+            f"CREATE TEMPORARY TABLE {columns.rebuilt} ON COMMIT DROP AS {rebuild_sql(summary)}"
         )
         cursor.execute(columns.diff_sql())
         differences = cursor.fetchall()
