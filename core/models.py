@@ -1,11 +1,17 @@
 """Region scope for querysets: the one filter every read and write path goes through."""
 
+import datetime
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.access import visible_to
 from core.regions import REGION_CODE_PATTERN
+
+#: The years a record's date may fall in: the range every figure and year filter takes.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+FIRST_RECORD_DATE = datetime.date(FIRST_YEAR, 1, 1)
 
 region_code_validator = RegexValidator(
     REGION_CODE_PATTERN,

@@ -7,8 +7,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import RegionScopedQuerySet
+from core.text import validate_visible_text
 from funds.choices import CampaignKind, DonationChannel, DonationKind, DonorKind
-from orgs.db import RegionCodeField, TimeStampedModel, copy_region_code_trigger, not_in_future
+from orgs.db import RegionCodeField, TimeStampedModel, copy_region_code_trigger, record_date
 from orgs.models import Branch, Region
 from orgs.validators import validate_phone
 
@@ -21,7 +22,7 @@ class Donor(TimeStampedModel):
     """A person, enterprise, chamber of commerce or organization that gives."""
 
     kind = models.CharField(_("Donor kind"), max_length=15, choices=DonorKind)
-    name = models.CharField(_("Name"), max_length=200)
+    name = models.CharField(_("Name"), max_length=200, validators=[validate_visible_text])
     region = models.ForeignKey(
         Region,
         verbose_name=_("Registered at region"),
@@ -63,7 +64,7 @@ class CampaignQuerySet(RegionScopedQuerySet):
 class Campaign(TimeStampedModel):
     """A fundraising drive: 99 Giving Day, an emergency appeal, a named project."""
 
-    name = models.CharField(_("Name"), max_length=200)
+    name = models.CharField(_("Name"), max_length=200, validators=[validate_visible_text])
     kind = models.CharField(_("Kind"), max_length=15, choices=CampaignKind)
     region = models.ForeignKey(
         Region,
@@ -230,7 +231,7 @@ class Donation(TimeStampedModel):
                 name="%(app_label)s_%(class)s_not_own_reversal",
                 violation_error_message=_("A donation cannot reverse itself."),
             ),
-            not_in_future("received_on"),
+            *record_date("received_on"),
         ]
         indexes = [
             # Raw county-level reads and exports of a subtree by date.

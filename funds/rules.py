@@ -21,6 +21,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import FIRST_RECORD_DATE
+from core.text import VisibleTextValidator, has_hidden_characters
 from funds.choices import DonationKind, DonorKind
 from funds.models import Donation, Donor
 from funds.validators import parse_amount, validate_credit_code
@@ -89,9 +91,12 @@ def amount_errors(value) -> list[str]:
 
 
 def received_on_errors(received_on) -> list[str]:
-    """A gift is recorded once received: not later than today."""
+    """A gift is recorded once received: not later than today, not before 1900 (no figure
+    counts earlier years; the database refuses both too)."""
     if isinstance(received_on, date) and received_on > timezone.localdate():
         return [_("The date cannot be later than today.")]
+    if isinstance(received_on, date) and received_on < FIRST_RECORD_DATE:
+        return [_("Dates before 1900 cannot be recorded.")]
     return []
 
 
@@ -118,6 +123,8 @@ def receipt_no_errors(receipt_no: str) -> list[str]:
         message = _("A receipt number has at most %(limit)d characters.") % {
             "limit": RECEIPT_NO_MAX_LENGTH
         }
+    elif has_hidden_characters(receipt_no):
+        message = str(VisibleTextValidator.message)
     elif receipt_no.endswith(REVERSAL_SUFFIX):
         message = _("Receipt numbers ending in “-R” are kept for reversal entries.")
     elif SERVER_RECEIPT_NO.match(receipt_no):

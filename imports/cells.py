@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import FORMULA_STARTS
+from core.models import FIRST_RECORD_DATE
 from funds.validators import parse_amount
 
 
@@ -122,6 +123,8 @@ def date_value(value, *, allow_future: bool = False) -> datetime.date | None:
         raise CellError(_("Enter a date such as 2024-03-05."))
     if not allow_future and result > _today():
         raise CellError(_("The date cannot be later than today."))
+    if result < FIRST_RECORD_DATE:
+        raise CellError(_("Dates before 1900 cannot be recorded."))
     return result
 
 

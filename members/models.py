@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import RegionScopedQuerySet
+from core.text import validate_visible_text
 from members.choices import (
     SINGLE_HOLDER_ROLES,
     Gender,
@@ -20,7 +21,7 @@ from members.choices import (
     ServiceType,
     VolunteerStatus,
 )
-from orgs.db import RegionCodeField, TimeStampedModel, copy_region_code_trigger, not_in_future
+from orgs.db import RegionCodeField, TimeStampedModel, copy_region_code_trigger, record_date
 from orgs.models import Branch
 from orgs.validators import validate_id_number, validate_phone
 
@@ -49,7 +50,9 @@ class Member(TimeStampedModel):
     kind = models.CharField(
         _("Member kind"), max_length=12, choices=MemberKind, default=MemberKind.INDIVIDUAL
     )
-    name = models.CharField(_("Name (person or unit)"), max_length=100)
+    name = models.CharField(
+        _("Name (person or unit)"), max_length=100, validators=[validate_visible_text]
+    )
     gender = models.CharField(_("Gender"), max_length=6, choices=Gender, blank=True)
     id_number = models.CharField(
         _("ID number"), max_length=18, blank=True, validators=[validate_id_number]
@@ -83,8 +86,8 @@ class Member(TimeStampedModel):
                 name="%(app_label)s_%(class)s_leave_reason_given",
                 violation_error_message=_("Leaving needs a reason."),
             ),
-            not_in_future("joined_on"),
-            not_in_future("left_on"),
+            *record_date("joined_on"),
+            *record_date("left_on"),
         ]
         indexes = [
             # Active members of a subtree (rollups, scoped lists).
@@ -114,7 +117,7 @@ class MembershipEvent(TimeStampedModel):
         verbose_name = _("Membership event")
         verbose_name_plural = _("Membership event")
         ordering = ["member", "happened_on", "id"]
-        constraints = [not_in_future("happened_on")]
+        constraints = record_date("happened_on")
 
     def __str__(self):
         return f"{self.member} {self.get_kind_display()} {self.happened_on}"
@@ -134,7 +137,7 @@ class Position(TimeStampedModel):
         Branch, verbose_name=_("Branch"), on_delete=models.PROTECT, related_name="positions"
     )
     role = models.CharField(_("Position"), max_length=30, choices=PositionRole)
-    holder_name = models.CharField(_("Holder"), max_length=100)
+    holder_name = models.CharField(_("Holder"), max_length=100, validators=[validate_visible_text])
     member = models.ForeignKey(
         Member,
         verbose_name=_("Member record"),
@@ -167,8 +170,8 @@ class Position(TimeStampedModel):
                     "Someone already holds this position: end their term first."
                 ),
             ),
-            not_in_future("started_on"),
-            not_in_future("ended_on"),
+            *record_date("started_on"),
+            *record_date("ended_on"),
         ]
 
     def __str__(self):
@@ -193,7 +196,7 @@ class VolunteerTeam(TimeStampedModel):
         Branch, verbose_name=_("Branch"), on_delete=models.PROTECT, related_name="teams"
     )
     region_code = RegionCodeField()
-    name = models.CharField(_("Team name"), max_length=100)
+    name = models.CharField(_("Team name"), max_length=100, validators=[validate_visible_text])
     service_type = models.CharField(_("Service type"), max_length=20, choices=ServiceType)
     founded_on = models.DateField(_("Founded on"), null=True, blank=True)
     unified_name = models.BooleanField(_("Unified name"), default=False)
@@ -215,7 +218,7 @@ class VolunteerTeam(TimeStampedModel):
                 name="%(app_label)s_%(class)s_unique_name_in_branch",
                 violation_error_message=_("This branch already has a team of this name."),
             ),
-            not_in_future("founded_on"),
+            *record_date("founded_on"),
         ]
         triggers = [_from_branch("volunteerteam")]
 
@@ -248,7 +251,7 @@ class Volunteer(TimeStampedModel):
         related_name="volunteers",
     )
     region_code = RegionCodeField()
-    name = models.CharField(_("Full name"), max_length=100)
+    name = models.CharField(_("Full name"), max_length=100, validators=[validate_visible_text])
     gender = models.CharField(_("Gender"), max_length=6, choices=Gender, blank=True)
     id_number = models.CharField(
         _("ID number"), max_length=18, blank=True, validators=[validate_id_number]
@@ -274,7 +277,7 @@ class Volunteer(TimeStampedModel):
                     "This branch already has a volunteer with this ID number."
                 ),
             ),
-            not_in_future("registered_on"),
+            *record_date("registered_on"),
         ]
         indexes = [
             models.Index(fields=["region_code", "status"], name="members_volunteer_region_idx"),
@@ -349,7 +352,7 @@ class ServiceRecord(TimeStampedModel):
                 name="%(app_label)s_%(class)s_reviewed_when_decided",
                 violation_error_message=_("A reviewed record needs its review time."),
             ),
-            not_in_future("served_on"),
+            *record_date("served_on"),
         ]
         indexes = [
             models.Index(

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import FIRST_RECORD_DATE
+
 
 class LocalToday(models.Func):
     """Today's date in the portal's time zone, evaluated by PostgreSQL at write time."""
@@ -51,6 +53,22 @@ def not_in_future(field: str) -> models.CheckConstraint:
         name=f"%(app_label)s_%(class)s_{field}_not_future",
         violation_error_message=_("The date cannot be later than today."),
     )
+
+
+def not_before_first_year(field: str) -> models.CheckConstraint:
+    """A named constraint that ``field`` is not before 1900 (when it is set): no figure
+    counts earlier years, so no record may be dated there."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__isnull": True})
+        | models.Q(**{f"{field}__gte": FIRST_RECORD_DATE}),
+        name=f"%(app_label)s_%(class)s_{field}_from_1900",
+        violation_error_message=_("Dates before 1900 cannot be recorded."),
+    )
+
+
+def record_date(field: str) -> list[models.CheckConstraint]:
+    """The constraints of a record's date: from 1900 to today."""
+    return [not_before_first_year(field), not_in_future(field)]
 
 
 def copy_region_code_trigger(*, name: str, source_table: str, source_key: str, column: str):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import RegionScopedQuerySet, region_code_validator
 from core.regions import ancestor_codes
+from core.text import validate_visible_text
 from orgs.choices import (
     CODE_LENGTH,
     TERRITORIAL_KINDS,
@@ -17,7 +18,7 @@ from orgs.choices import (
     RegionKind,
     RegionLevel,
 )
-from orgs.db import TimeStampedModel, not_in_future
+from orgs.db import TimeStampedModel, record_date
 from orgs.validators import validate_phone
 
 
@@ -141,7 +142,7 @@ BRANCH_FIELDS = (
 class Branch(TimeStampedModel):
     """A grassroots organization (a Red Cross society, a party organization, ...) at a region."""
 
-    name = models.CharField(_("Name"), max_length=200)
+    name = models.CharField(_("Name"), max_length=200, validators=[validate_visible_text])
     region = models.ForeignKey(
         Region, verbose_name=_("Region"), on_delete=models.PROTECT, related_name="branches"
     )
@@ -205,10 +206,10 @@ class Branch(TimeStampedModel):
                 name="%(app_label)s_%(class)s_not_own_parent",
                 violation_error_message=_("A branch cannot be its own parent."),
             ),
-            not_in_future("founded_on"),
-            not_in_future("dissolved_on"),
-            not_in_future("first_congress_on"),
-            not_in_future("supervisory_board_on"),
+            *record_date("founded_on"),
+            *record_date("dissolved_on"),
+            *record_date("first_congress_on"),
+            *record_date("supervisory_board_on"),
         ]
         indexes = [
             # Active territorial branches of a subtree: coverage and branch counts.
@@ -320,7 +321,7 @@ class Assessment(TimeStampedModel):
                 name="%(app_label)s_%(class)s_met_within_total",
                 violation_error_message=_("Items met cannot exceed the items in total."),
             ),
-            not_in_future("assessed_on"),
+            *record_date("assessed_on"),
         ]
         indexes = [
             # A branch's latest assessment (branch detail, rollup standard_compliant).

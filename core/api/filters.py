@@ -8,7 +8,7 @@ from django_filters import rest_framework as drf_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from core.models import region_code_validator
+from core.models import FIRST_YEAR, LAST_YEAR, region_code_validator
 from core.regions import REGION_CODE_PATTERN
 
 REGION_CODE_SCHEMA = {"type": "string", "pattern": REGION_CODE_PATTERN}
@@ -66,7 +66,7 @@ class IdFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-@extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2100})
+@extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
 class YearFilter(django_filters.NumberFilter):
     """Records whose date ``field_name`` falls in the year given."""
 
@@ -74,8 +74,8 @@ class YearFilter(django_filters.NumberFilter):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("lookup_expr", "year")
-        kwargs.setdefault("min_value", 1900)
-        kwargs.setdefault("max_value", 2100)
+        kwargs.setdefault("min_value", FIRST_YEAR)
+        kwargs.setdefault("max_value", LAST_YEAR)
         super().__init__(**kwargs)
 
 

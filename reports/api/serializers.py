@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.models import FIRST_YEAR, LAST_YEAR
 from core.summaries import HOURS, MONEY, Computed, Figure, PerKey
 from orgs.choices import RegionLevel
 from orgs.models import Region
@@ -12,8 +13,8 @@ from reports.rollups import FIGURES
 class RollupQuerySerializer(serializers.Serializer):
     year = serializers.IntegerField(
         required=False,
-        min_value=1900,
-        max_value=2100,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
         help_text=_("Limit service hours and donations to this calendar year."),
     )
 
