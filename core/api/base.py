@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
@@ -252,6 +253,9 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_error_detail(exc))
+    elif isinstance(exc, DjangoPermissionDenied):
+        # The access module's refusal (core.access.AccessDenied) with its own message.
+        exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, ProtectedError | RestrictedError):
         exc = exceptions.ValidationError(
             {api_settings.NON_FIELD_ERRORS_KEY: [_("Other records still refer to this one.")]},
