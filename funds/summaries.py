@@ -16,7 +16,6 @@ from core.summaries import (
     MONEY,
     TOWNSHIP_GRAIN,
     Computed,
-    DistinctCount,
     PerKey,
     Records,
     Summary,
@@ -24,7 +23,7 @@ from core.summaries import (
     Total,
 )
 from funds.choices import DonationChannel
-from funds.models import Campaign, Donor
+from funds.models import Campaign
 from orgs.db import RegionCodeField
 
 #: Every donation entry, reversal entries included.
@@ -187,63 +186,6 @@ class DonationMonthSummary(DonationFigures):
         return f"{self.region_code} {self.year}-{self.month:02d}: {self.amount}"
 
 
-class DonorFigures(SummaryTable):
-    """Each donor's donations per region and year, net of reversals: the rows distinct donors
-    are counted over (a donor can give in two townships: donor counts do not add up)."""
-
-    region_code = RegionCodeField()
-    year = models.IntegerField(_("Year"))
-    donor = models.ForeignKey(
-        Donor,
-        verbose_name=_("Donor"),
-        on_delete=models.DO_NOTHING,
-        db_index=False,
-        related_name="+",
-    )
-    donations = models.IntegerField(
-        _("Donations"),
-        default=0,
-        help_text=_("Donations that are not reversal entries, less the reversal entries."),
-    )
-
-    summary = Summary(
-        records=(Records("funds_donation", where="donor_id IS NOT NULL"),),
-        keys={"year": YEAR_RECEIVED, "donor_id": "donor_id"},
-        figures={"donations": DONATION_FIGURES["donations"]},
-    )
-
-    class Meta:
-        abstract = True
-
-    def __str__(self):
-        return f"{self.region_code} {self.year} {self.donor_id}: {self.donations}"
-
-
-class DonorSummary(DonorFigures):
-    """Each donor's net donations per township and year."""
-
-    pk = models.CompositePrimaryKey("region_code", "year", "donor")
-    summary = DonorFigures.summary.at(TOWNSHIP_GRAIN)
-
-    class Meta:
-        verbose_name = _("Donor summary")
-        verbose_name_plural = _("Donor summary")
-        ordering = ["region_code", "year", "donor"]
-
-
-class CountyDonorSummary(DonorFigures):
-    """Each donor's net donations per county and year: the rows a country, province or city
-    rollup counts, keyed by year first (it reads one year of a subtree)."""
-
-    pk = models.CompositePrimaryKey("year", "region_code", "donor")
-    summary = DonorFigures.summary.at(COUNTY_GRAIN)
-
-    class Meta:
-        verbose_name = _("County donor summary")
-        verbose_name_plural = _("County donor summary")
-        ordering = ["region_code", "year", "donor"]
-
-
 #: The donation summaries a rollup reads, the coarsest first.
 DONATIONS_BY_CHANNEL = (CountyDonationSummary, DonationSummary)
 
@@ -280,16 +222,5 @@ FIGURES = [
         "channel",
         "sum(amount + in_kind_value)",
         kind=MONEY,
-    ),
-    DistinctCount(
-        "donors.count",
-        (CountyDonorSummary, DonorSummary),
-        "donor_id",
-        "sum(donations) > 0",
-        label=_("Donors"),
-        title=_("Donors"),
-        help=_(
-            "Donors whose donations in the region and period, net of reversals, are above zero."
-        ),
     ),
 ]
