@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funds', '0010_donor_summary_triggers'),
+        ('funds', '0008_generated_summary_triggers'),
         ('orgs', '0008_record_dates_and_visible_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
