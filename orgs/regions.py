@@ -91,6 +91,7 @@ def fetch_villages_csv(cache_dir: Path) -> Path:
 UPSERT = """
 INSERT INTO orgs_region (code, name, level, kind, parent_id, created_at, updated_at)
 SELECT code, name, level, kind, parent_id, now(), now() FROM region_load
+ WHERE length(code) {length}
 ON CONFLICT (code) DO UPDATE
    SET name = EXCLUDED.name, level = EXCLUDED.level, kind = EXCLUDED.kind,
        parent_id = EXCLUDED.parent_id, updated_at = now()
@@ -125,6 +126,13 @@ def load(rows: Iterable[tuple[str, str]]) -> dict[str, int]:
         cursor.execute("UPDATE region_load SET kind = '' WHERE kind IS NULL")
         cursor.execute("SELECT count(*) FROM region_load l JOIN orgs_region r USING (code)")
         existing = cursor.fetchone()[0]
-        cursor.execute(UPSERT)
+        # The levels above the townships first, then fresh statistics: the townships' statement
+        # trigger refreshes their coverage by index probes into this table, and statistics of
+        # an emptied table (a new database, a flushed test database) would plan each probe
+        # as a scan of the whole table instead: minutes instead of seconds.
+        cursor.execute(UPSERT.format(length="< 9"))
         changed = cursor.rowcount
+        cursor.execute("ANALYZE orgs_region")
+        cursor.execute(UPSERT.format(length=">= 9"))
+        changed += cursor.rowcount
     return {"read": count, "created": count - existing, "updated": changed - (count - existing)}
