@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from core import summaries
 from core.summaries import migration_sql, summary_tables, trigger_functions
@@ -76,7 +77,8 @@ def test_summary_triggers_writes_a_migration_that_restores_the_declared_triggers
             " LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END; $$"
         )
     migration = write(tmp_path, monkeypatch, "members")
-    assert ("members", "0007_generated_summary_triggers") in migration["Migration"].dependencies
+    [latest] = MigrationLoader(connection).graph.leaf_nodes("members")
+    assert latest in migration["Migration"].dependencies
     assert "CREATE TRIGGER members_volunteer_summarize_insert" in migration["FORWARD"]
     assert "CREATE OR REPLACE FUNCTION members_member_summarize()" in migration["FORWARD"]
     assert "BEGIN RETURN NULL; END;" in migration["BACKWARD"]
