@@ -82,6 +82,9 @@ MODEL_ROLES: dict[str, dict[Action, tuple[str, ...]]] = {
         Action.DELETE: (),
     },
 }
+#: Kinds of record listed with the rows of the regions above the user's: a city's campaigns
+#: and standards are used in its counties. Those rows are read there, never changed.
+LISTED_ABOVE = frozenset({"funds.campaign", "orgs.standard"})
 #: Actions on a record that need the record inside the user's subtree (reading does not:
 #: some lists show the campaigns and standards of the regions above).
 WRITES = frozenset(
@@ -161,6 +164,15 @@ def role_allows(user, action: Action, model=None) -> bool:
     if not is_signed_in(user):
         return False
     return user.is_superuser or user.role in roles_for(action, model)
+
+
+def write_target(model, obj=None):
+    """What a write permission is asked of: the record itself where the user's lists show
+    rows above their region (checked by its region), else its kind (every row a list shows
+    lies in the user's subtree, so no query is needed)."""
+    if obj is not None and model._meta.label_lower in LISTED_ABOVE:
+        return obj
+    return model
 
 
 def region_of(obj) -> str | None:

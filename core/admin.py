@@ -28,7 +28,7 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from core.access import Action, can, visible_to
+from core.access import Action, can, visible_to, write_target
 from core.audit import log_personal_data_shown
 from core.context import Source
 from core.exports import ExportableAdmin
@@ -219,9 +219,6 @@ class RoleAccess:
     scoped = True
     #: True: national reference data, changed here by operators only (``Action.MAINTAIN``).
     reference_data = False
-    #: True: the rows include records of the regions above the user's, which they may read
-    #: but not change (campaigns, standards).
-    shows_regions_above = False
 
     def has_view_permission(self, request, obj=None):
         return can(request.user, Action.VIEW, self.model)
@@ -236,12 +233,10 @@ class RoleAccess:
         return self.deletable and self._may(request, Action.DELETE, obj)
 
     def _may(self, request, action, obj) -> bool:
-        """Whether the access module allows ``action``; rows shown are in scope unless the
-        admin shows the regions above, whose rows are checked one by one."""
+        """Whether the access module allows ``action`` (on the row, where it may lie above)."""
         if self.reference_data and not can(request.user, Action.MAINTAIN, self.model):
             return False
-        target = obj if obj is not None and self.shows_regions_above else self.model
-        return can(request.user, action, target)
+        return can(request.user, action, write_target(self.model, obj))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs.setdefault("queryset", choices_for(self.admin_site, db_field.related_model, request))

@@ -158,19 +158,20 @@ def in_language(language: str | None, *iterables) -> Iterator:
 WRITERS = {"csv": ("csv", csv_response), "xlsx": ("xlsx", xlsx_response)}
 
 
-#: The import specification of each importable model, registered by the imports app: an
-#: export of those models writes the import template's columns (imports.apps).
-IMPORT_SPECS: dict[type[models.Model], object] = {}
+#: ``lookup(model)`` → the import specification of ``model`` or None, installed by the
+#: imports app: an export of an importable model writes the template's columns.
+_import_spec_lookup: Callable | None = None
 
 
-def register_import_specs(specs) -> None:
-    """Make exports of each spec's model write that spec's columns."""
-    IMPORT_SPECS.update({spec.model: spec for spec in specs})
+def register_import_specs(lookup: Callable) -> None:
+    """Install the lookup of a model's import specification (imports.specs.spec_for)."""
+    global _import_spec_lookup
+    _import_spec_lookup = lookup
 
 
 def import_spec(model):
     """The import specification of ``model``, or None."""
-    return IMPORT_SPECS.get(model)
+    return _import_spec_lookup(model) if _import_spec_lookup is not None else None
 
 
 class ExportableAdmin:

@@ -63,9 +63,6 @@ class DonorAdmin(ScopedAdmin):
 class CampaignAdmin(ScopedAdmin):
     selector = staticmethod(campaign_list)
     create_service = staticmethod(campaign_create)
-    # Staff see the campaigns of the regions above theirs, to give donations to them,
-    # but change only their own subtree's.
-    shows_regions_above = True
     list_display = ["name", "kind", "region", "parent", "starts_on", "ends_on", "target_amount"]
     list_filter = [RegionFilter, "kind", year_filter("starts_on")]
     search_fields = ["name"]

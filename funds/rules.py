@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import FIRST_RECORD_DATE
+from core.services import constraint_message
 from core.text import VisibleTextValidator, has_hidden_characters
 from funds.choices import DonationKind, DonorKind
 from funds.models import Donation, Donor
@@ -96,7 +97,7 @@ def received_on_errors(received_on) -> list[str]:
     if isinstance(received_on, date) and received_on > timezone.localdate():
         return [_("The date cannot be later than today.")]
     if isinstance(received_on, date) and received_on < FIRST_RECORD_DATE:
-        return [_("Dates before 1900 cannot be recorded.")]
+        return [constraint_message(Donation, "received_on_from_1900")]
     return []
 
 

@@ -9,6 +9,6 @@ class ImportsConfig(AppConfig):
 
     def ready(self):
         from core.exports import register_import_specs
-        from imports.specs import SPECS
+        from imports.specs import spec_for
 
-        register_import_specs(SPECS.values())
+        register_import_specs(spec_for)

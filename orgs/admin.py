@@ -160,7 +160,6 @@ class StandardAdmin(ScopedAdmin):
     # Those that apply to the user's region: national ones, those above it and within it.
     selector = staticmethod(standard_list)
     reference_data = True
-    shows_regions_above = True
 
 
 class StandardItemsField(forms.ModelMultipleChoiceField):

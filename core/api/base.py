@@ -140,14 +140,13 @@ class ScopedViewSet(
     Declare ``queryset`` (a region-scoped queryset) or ``selector`` (``selector(user=...)``
     returning an already scoped queryset), ``serializer_class``, ``filterset_class``,
     ``create_service`` (called with the validated data and ``user``), an
-    ``update_serializer_class`` when fewer fields may change than be set,
-    ``shows_regions_above`` when the list shows records above the user's region (those are
-    read-only), ``access_actions`` naming the ``core.access.Action`` of each own action that
-    is not a plain change, and ``http_method_names`` to refuse methods (405).
+    ``update_serializer_class`` when fewer fields may change than be set, ``access_actions``
+    naming the ``core.access.Action`` of each own action that is not a plain change, and
+    ``http_method_names`` to refuse methods (405). Which lists show rows above the user's
+    region, read-only there, the access module says (``core.access.LISTED_ABOVE``).
     """
 
     permission_classes = [RolePermission]
-    shows_regions_above = False
     access_actions: dict[str, Action] = {}
     selector: Callable | None = None
     create_service: Callable | None = None

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 from rest_framework.pagination import PageNumberPagination
 
-from core.access import Action, can
+from core.access import Action, can, write_target
 
 
 class PortalPagination(PageNumberPagination):
@@ -55,7 +55,8 @@ class RolePermission(permissions.BasePermission):
     def has_object_permission(self, request, view, obj):
         # Some lists show records above the user's region too (campaigns, standards):
         # those can be read, not changed.
-        if request.method in permissions.SAFE_METHODS or not view.shows_regions_above:
+        target = write_target(type(obj), obj)
+        if request.method in permissions.SAFE_METHODS or target is not obj:
             return True
         self.message = _("This record belongs to a region above yours: you may read it only.")
-        return can(request.user, action_of(request, view), obj)
+        return can(request.user, action_of(request, view), target)

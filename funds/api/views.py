@@ -51,7 +51,6 @@ class CampaignViewSet(ScopedViewSet):
     update_serializer_class = s.CampaignUpdateSerializer
     filterset_class = CampaignFilterSet
     create_service = campaign_create
-    shows_regions_above = True
 
 
 class DonationViewSet(ScopedViewSet):

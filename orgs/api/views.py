@@ -111,7 +111,6 @@ class StandardViewSet(ScopedViewSet):
     update_serializer_class = StandardUpdateSerializer
     filterset_class = StandardFilterSet
     create_service = standard_create
-    shows_regions_above = True
 
     def get_queryset(self):
         # Items by one prefetch query, whatever the page size.
