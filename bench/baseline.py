@@ -74,6 +74,17 @@ QUERIES = {
            AND received_on >= %(first)s AND received_on < %(after)s
          GROUP BY 1, 2
     """,
+    # Donors whose entries net to more than zero, per child and (child null) in the region.
+    "donors": """
+        SELECT child, count(*) AS donors
+          FROM (SELECT left(region_code, %(n)s) AS child, donor_id
+                  FROM funds_donation
+                 WHERE region_code LIKE %(prefix)s AND donor_id IS NOT NULL
+                   AND received_on >= %(first)s AND received_on < %(after)s
+                 GROUP BY GROUPING SETS ((1, 2), (2))
+                HAVING sum(CASE WHEN reverses_id IS NULL THEN 1 ELSE -1 END) > 0) d
+         GROUP BY 1
+    """,
     "campaigns": """
         SELECT left(d.region_code, %(n)s) AS child, c.id, c.name, sum(d.amount) AS amount
           FROM funds_donation d
@@ -129,6 +140,8 @@ def figures(results: dict[str, list[tuple]]) -> dict[str, dict]:
             table[key]["donations_count"] += count
             table[key]["donations_amount"] += amount
             table[key]["donations_in_kind_value"] += in_kind
+    for child, donors in results["donors"]:
+        table[child or ""]["donors_count"] = donors
     for child, level, total, covered in results["coverage"]:
         for key in (child, ""):
             table[key][f"coverage_{level}_total"] += total

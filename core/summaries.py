@@ -44,10 +44,15 @@ from typing import Any, ClassVar
 from django.apps import apps
 from django.db import connection, models
 
+from core.regions import CODE_LENGTHS
+
 #: Length of a township-level region code: the grain of the finest summaries.
 TOWNSHIP_GRAIN = 9
 #: Length of a county code: the grain of the summaries a country, province or city reads.
 COUNTY_GRAIN = 6
+
+#: The year key of rows that hold every year together (``in_every_region``).
+ALL_YEARS = 0
 
 #: A statement's changes, per operation: every row written with ``sign`` +1, every row
 #: replaced or removed with ``sign`` -1.
@@ -129,6 +134,32 @@ class Summary:
     def at(self, grain: int) -> Summary:
         """The same figures at another grain, kept from the same records."""
         return dataclasses.replace(self, grain=grain)
+
+
+def in_every_region(records: Records) -> Records:
+    """``records`` once for every region that holds them, each row keyed by that region's code:
+    the whole country (code ``''``), its province, city, county, township and its own region,
+    and, for each of them, once in its year and once among all years (``year_or_all_years``).
+
+    For figures that are no sum of finer rows (a donor who gave in two townships is one donor
+    of their county): a table of such rows is read at the region's own code, never grouped.
+    """
+    code = f"c.{records.code}"
+    lengths = ", ".join(f"({n})" for n in (0, *CODE_LENGTHS))
+    join = (
+        f"JOIN (VALUES {lengths}) p(n) ON p.n <= length({code})"
+        " CROSS JOIN (VALUES (false), (true)) a(all_years)"
+    )
+    return dataclasses.replace(
+        records,
+        code=f"left({code}, p.n)",
+        join=f"{records.join} {join}".strip(),
+    )
+
+
+def year_or_all_years(year: str) -> str:
+    """The year key of ``in_every_region``'s rows: the record's year, or ``ALL_YEARS``."""
+    return f"CASE WHEN a.all_years THEN {ALL_YEARS} ELSE {year} END"
 
 
 class SummaryTable(models.Model):
@@ -386,7 +417,6 @@ def _select(
     selected: list[str],
     *,
     group_by: str,
-    having: str = "",
     year: str = "year",
 ) -> str:
     conditions = ["region_code LIKE %(prefix)s"]
@@ -396,7 +426,7 @@ def _select(
         f"SELECT {', '.join(selected)}\n"  # noqa: S608 (declared SQL)
         f"  FROM {rows_sql(tables, length)} s\n"
         f" WHERE {' AND '.join(conditions)}\n"
-        f" GROUP BY {group_by}" + (f"\nHAVING {having}" if having else "")
+        f" GROUP BY {group_by}"
     )
 
 
@@ -447,7 +477,10 @@ class Figure:
     def records(self) -> tuple[str, ...]:
         """The record tables its rows come from: figures of the same records are read in one
         statement."""
-        return tuple(records.table for records in _records_of(self.tables[-1]))
+        table = self.tables[-1]
+        while table.summary.copy_of is not None:
+            table = table.summary.copy_of
+        return tuple(records.table for records in table.summary.records)
 
     def zero(self) -> Any:
         return ZEROS[self.kind]
@@ -489,16 +522,30 @@ class PerKey(Figure):
 
 
 @dataclass(frozen=True)
-class DistinctCount(Figure):
-    """The number of distinct values of ``key`` whose rows in the region satisfy ``having``
-    (an aggregate condition). Not a sum: a value can have rows under two children, so the
-    region's count is counted over the whole region, not added up from its children's."""
+class PerRegion(Figure):
+    """The column ``column`` of a table kept at every region's own code (``in_every_region``),
+    read as it is for the region and for each child: no sum of finer rows (a donor who gave
+    under two children counts once for the region). Keyed by year; without a year, the
+    ``ALL_YEARS`` rows."""
 
-    key: str
-    having: str
+    value: str
 
     def add(self, values: dict, row: dict) -> None:
         values[row["child"]][self.name] = row[self.name]
+
+    def sql(self, figures: Sequence[Figure], keys: list[str]) -> str:
+        """Its part of ``figures_sql``: the region's row (``child`` null) and its children's."""
+        selected = [
+            "CASE WHEN region_code = %(code)s THEN NULL ELSE region_code END AS child",
+            *(f"NULL AS {key}" for key in keys),
+            *(_aligned(f, self.value if f is self else "") for f in figures),
+        ]
+        return (
+            f"SELECT {', '.join(selected)}\n"  # noqa: S608 (declared SQL)
+            f"  FROM {self.tables[0]._meta.db_table}\n"
+            f" WHERE year = coalesce(%(year)s::int, {ALL_YEARS}) AND region_code LIKE %(prefix)s\n"
+            "   AND (region_code = %(code)s OR length(region_code) = %(n)s)"
+        )
 
 
 @dataclass(frozen=True)
@@ -536,14 +583,14 @@ def read_together(figures: Iterable[Figure]) -> list[list[Figure]]:
 def figures_sql(figures: Sequence[Figure], length: int) -> str:
     """One SELECT of ``figures`` per child (the codes cut to ``length``; column ``child``),
     a UNION ALL of one part per family of tables, in aligned columns. Sums are per child and
-    key; a distinct count also has the whole region's row (``child`` null)."""
+    key; a figure kept per region also has the region's own row (``child`` null)."""
     keys = list(dict.fromkeys(figure.key for figure in figures if isinstance(figure, PerKey)))
     families: dict[tuple, list[Figure]] = {}
     for figure in figures:
         families.setdefault(figure.tables, []).append(figure)
     parts = []
     for tables, family in families.items():
-        sums = [figure for figure in family if not isinstance(figure, DistinctCount)]
+        sums = [figure for figure in family if not isinstance(figure, PerRegion)]
         if sums:
             by = list(dict.fromkeys(f.key for f in sums if isinstance(f, PerKey)))
             selected = [_child(length), *(key if key in by else f"NULL AS {key}" for key in keys)]
@@ -552,17 +599,7 @@ def figures_sql(figures: Sequence[Figure], length: int) -> str:
             ]
             group_by = ", ".join(["1", *(str(keys.index(key) + 2) for key in by)])
             parts.append(_select(tables, length, selected, group_by=group_by))
-        for distinct in (figure for figure in family if isinstance(figure, DistinctCount)):
-            values = _select(
-                tables,
-                length,
-                [_child(length), distinct.key],
-                group_by="GROUPING SETS ((1, 2), (2))",
-                having=distinct.having,
-            )
-            selected = ["child", *(f"NULL AS {key}" for key in keys)]
-            selected += [_aligned(f, "count(*)" if f is distinct else "") for f in figures]
-            parts.append(f"SELECT {', '.join(selected)} FROM ({values}) d GROUP BY 1")  # noqa: S608 (declared SQL)
+        parts += [f.sql(figures, keys) for f in family if isinstance(f, PerRegion)]
     return "\nUNION ALL\n".join(parts)
 
 

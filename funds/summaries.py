@@ -1,7 +1,8 @@
 """Summary tables of donations: each declared once.
 
 Donations per township, year and channel and per county, year and channel; per county,
-campaign and year and per township, campaign and year; per county, year and month. One
+campaign and year and per township, campaign and year; per county, year and month; each
+donor's net donations in every region that holds them, and the donors per region. One
 trigger on the donations keeps them all, in this order of tables, each in key order; it, the
 rebuild from the records and the rollups' reads are generated from these declarations
 (core.summaries). docs/METRICS.md defines the figures. Reversal entries are negative and are
@@ -17,13 +18,16 @@ from core.summaries import (
     TOWNSHIP_GRAIN,
     Computed,
     PerKey,
+    PerRegion,
     Records,
     Summary,
     SummaryTable,
     Total,
+    in_every_region,
+    year_or_all_years,
 )
 from funds.choices import DonationChannel
-from funds.models import Campaign
+from funds.models import Campaign, Donor
 from orgs.db import RegionCodeField
 
 #: Every donation entry, reversal entries included.
@@ -186,6 +190,68 @@ class DonationMonthSummary(DonationFigures):
         return f"{self.region_code} {self.year}-{self.month:02d}: {self.amount}"
 
 
+class DonorPresence(SummaryTable):
+    """Each donor's donations in each region that holds them (the country, its province, city,
+    county, township and the branch's own region) per year and among all years, net of
+    reversals: a donor gave in the region and period when the net count is above zero."""
+
+    pk = models.CompositePrimaryKey("region_code", "year", "donor")
+    region_code = RegionCodeField()
+    year = models.IntegerField(_("Year"), help_text=_("0: all years."))
+    donor = models.ForeignKey(
+        Donor,
+        verbose_name=_("Donor"),
+        on_delete=models.DO_NOTHING,
+        db_index=False,
+        related_name="+",
+    )
+    donations = models.IntegerField(
+        _("Donations"),
+        default=0,
+        help_text=_("Donations that are not reversal entries, less the reversal entries."),
+    )
+
+    summary = Summary(
+        grain=12,
+        records=(in_every_region(Records("funds_donation", where="donor_id IS NOT NULL")),),
+        keys={"year": year_or_all_years(YEAR_RECEIVED), "donor_id": "donor_id"},
+        figures={"donations": DONATION_FIGURES["donations"]},
+    )
+
+    class Meta:
+        verbose_name = _("Donor presence")
+        verbose_name_plural = _("Donor presence")
+        ordering = ["region_code", "year", "donor"]
+
+    def __str__(self):
+        return f"{self.region_code} {self.year} {self.donor_id}: {self.donations}"
+
+
+class DonorCount(SummaryTable):
+    """The donors who gave in each region, per year and among all years (year 0): one row per
+    region and year, read as it is (a donor under two children is one donor of the region)."""
+
+    pk = models.CompositePrimaryKey("year", "region_code")
+    region_code = RegionCodeField()
+    year = models.IntegerField(_("Year"), help_text=_("0: all years."))
+    donors = models.IntegerField(_("Donors"), default=0)
+
+    summary = Summary(
+        grain=12,
+        copy_of=DonorPresence,
+        keys={"year": "year"},
+        figures={"donors": "CASE WHEN donations > 0 THEN 1 ELSE 0 END"},
+    )
+
+    class Meta:
+        verbose_name = _("Donor count")
+        verbose_name_plural = _("Donor count")
+        ordering = ["region_code", "year"]
+
+    def __str__(self):
+        return f"{self.region_code} {self.year}: {self.donors}"
+
+
 #: The donation summaries a rollup reads, the coarsest first.
 DONATIONS_BY_CHANNEL = (CountyDonationSummary, DonationSummary)
 
@@ -222,5 +288,15 @@ FIGURES = [
         "channel",
         "sum(amount + in_kind_value)",
         kind=MONEY,
+    ),
+    PerRegion(
+        "donors.count",
+        (DonorCount,),
+        "donors",
+        label=_("Donors"),
+        title=_("Donors"),
+        help=_(
+            "Donors whose donations in the region and period, net of reversals, are above zero."
+        ),
     ),
 ]

@@ -262,6 +262,7 @@ class _Scope:
     @property
     def params(self) -> dict:
         return {
+            "code": self.code,
             "prefix": f"{self.code}%",
             "n": self.child_length,
             "year": self.year,

@@ -83,6 +83,14 @@ def test_a_reversal_nets_out_of_the_rollup(api, county_staff):
     assert (after["amount"], after["count"]) == ("0.00", 0)
 
 
+def test_rollup_counts_each_donor_once(api, city_official, giving_day):
+    DonationFactory(branch=giving_day, donor=giving_day.donations.first().donor)
+    data = api(city_official).get(f"/api/v1/regions/{JIAN}/rollup/").json()
+    assert (data["donations"]["count"], data["donors"]) == (3, {"count": 2})
+    assert child(data, QINGYUAN)["donors"] == {"count": 2}
+    assert child(data, JIZHOU)["donors"] == {"count": 0}
+
+
 def test_a_county_token_cannot_read_the_citys_or_a_siblings_rollup(api, county_staff):
     client = api(county_staff)
     assert client.get(f"/api/v1/regions/{QINGYUAN}/rollup/").status_code == 200
@@ -180,6 +188,7 @@ def test_csv_has_a_header_and_a_row_per_child(api, city_official, giving_day):
     assert len(rows) == 1 + 13
     qingyuan = next(row for row in rows if row[0] == QINGYUAN)
     assert qingyuan[rows[0].index("Money raised (yuan)")] == "5169000.00"
+    assert qingyuan[rows[0].index("Donors")] == "1"
     assert qingyuan[2] == "County level"
 
 

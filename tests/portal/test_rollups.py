@@ -41,6 +41,7 @@ from tests.factories import (
     BranchFactory,
     CampaignFactory,
     DonationFactory,
+    DonorFactory,
     MemberFactory,
     ServiceRecordFactory,
     VolunteerFactory,
@@ -52,7 +53,7 @@ GIVING_DAY = datetime.date(2019, 9, 8)
 ZERO = Decimal("0.00")
 TOWNSHIP_KINDS = [RegionKind.STREET, RegionKind.TOWN, RegionKind.TOWNSHIP]
 VILLAGE_KINDS = [RegionKind.COMMUNITY, RegionKind.VILLAGE]
-FIGURES = ["branches", "coverage", "members", "volunteers", "donations"]
+FIGURES = ["branches", "coverage", "members", "volunteers", "donations", "donors"]
 
 
 # The independent computation: plain ORM aggregates over the record tables.
@@ -73,6 +74,7 @@ def orm_figures(code: str, year: int | None = None) -> dict:
             "service_hours": orm_hours(code, year),
         },
         "donations": orm_donations(code, year),
+        "donors": {"count": orm_donors(code, year)},
     }
 
 
@@ -147,6 +149,15 @@ def orm_donations(code: str, year: int | None) -> dict:
             for channel in DonationChannel.values
         },
     }
+
+
+def orm_donors(code: str, year: int | None) -> int:
+    """Donors whose entries in the subtree (and year) net to more than zero."""
+    donations = Donation.objects.within(code).filter(donor__isnull=False)
+    if year:
+        donations = donations.filter(received_on__year=year)
+    entries = Sum(Case(When(reverses__isnull=True, then=Value(1)), default=Value(-1)))
+    return donations.values("donor").annotate(n=entries).filter(n__gt=0).count()
 
 
 def figures_of(rollup: RegionFigures) -> dict:
@@ -258,15 +269,17 @@ def mixed(giving_day):
     return villages
 
 
-def reverse(donation: Donation) -> Donation:
+def reverse(donation: Donation, *, on: datetime.date | None = None) -> Donation:
+    """A reversal entry as donation_reverse writes it (of its donor, branch, campaign…)."""
     return Donation.objects.create(
         reverses=donation,
         branch=donation.branch,
+        donor=donation.donor,
         campaign=donation.campaign,
         kind=donation.kind,
         channel=donation.channel,
         amount=-donation.amount,
-        received_on=donation.received_on,
+        received_on=on or donation.received_on,
         receipt_no=f"{donation.receipt_no}-R",
         reason="重复录入",
     )
@@ -335,6 +348,59 @@ def test_reversal_nets_out_of_count_and_amount(giving_day):
     assert after["count"] == before["count"] - 1 == 98
     assert after["amount"] == Decimal("5096000.00")
     assert after["by_campaign"][0]["amount"] == Decimal("5096000.00")
+
+
+def test_a_donor_who_gave_in_two_townships_counts_once_for_their_county(township_branches):
+    donor = DonorFactory()
+    first, second = [b for b in township_branches if b.region_id.startswith(QINGYUAN)][:2]
+    DonationFactory.create_batch(2, branch=first, donor=donor)
+    DonationFactory(branch=second, donor=donor)
+    rollup = assert_rollup_matches_records(region(QINGYUAN), 2019)
+    assert rollup["donors"]["count"] == 1
+    assert sum(child["donors"]["count"] for child in rollup["children"]) == 2
+    assert region_rollup(region=region(JIAN), year=2019).figures["donors.count"] == 1
+
+
+def test_a_donor_who_gave_in_two_provinces_counts_once_for_the_country(township_branches):
+    donor = DonorFactory()
+    beijing = BranchFactory(region_id=first_unit("11", RegionLevel.TOWNSHIP, TOWNSHIP_KINDS).code)
+    DonationFactory(branch=beijing, donor=donor)
+    DonationFactory(branch=Branch.objects.get(region_id=TIANYU), donor=donor)
+    DonationFactory(branch=Branch.objects.get(region_id=TIANYU))  # another donor
+    rollup = assert_rollup_matches_records(None, 2019)
+    assert rollup["donors"]["count"] == 2
+    by_province = {child["code"]: child["donors"]["count"] for child in rollup["children"]}
+    assert (by_province["11"], by_province[JIANGXI], sum(by_province.values())) == (1, 2, 3)
+    assert_rollup_matches_records(None)
+    # A village's own row: the donor gives again at a village of the town, where they are one
+    # donor of the village and still one of the town.
+    village = BranchFactory(
+        region_id=first_unit(TIANYU, RegionLevel.COMMUNITY, VILLAGE_KINDS).code,
+        kind=BranchKind.COMMUNITY,
+    )
+    DonationFactory(branch=village, donor=donor)
+    assert assert_rollup_matches_records(region(TIANYU), 2019)["donors"]["count"] == 2
+    assert assert_rollup_matches_records(region(village.region_id), 2019)["donors"]["count"] == 1
+
+
+def test_a_donor_whose_only_donation_was_reversed_does_not_count(township_branches):
+    gift = DonationFactory(branch=Branch.objects.get(region_id=TIANYU))
+    DonationFactory(branch=Branch.objects.get(region_id=TIANYU), donor=None)  # anonymous
+    assert region_rollup(region=region(TIANYU)).figures["donors.count"] == 1
+    reverse(gift)
+    assert region_rollup(region=region(TIANYU)).figures["donors.count"] == 0
+    assert region_rollup(region=region(JIAN)).figures["donors.count"] == 0
+    assert region_rollup(region=region(JIAN)).figures["donations.count"] == 1
+
+
+def test_a_donation_reversed_a_year_later_counts_its_donor_in_its_own_year(township_branches):
+    gift = DonationFactory(branch=Branch.objects.get(region_id=TIANYU))
+    reverse(gift, on=datetime.date(2020, 1, 6))
+
+    def donors(year):
+        return assert_rollup_matches_records(region(QINGYUAN), year)["donors"]["count"]
+
+    assert (donors(2019), donors(2020), donors(None)) == (1, 0, 0)
 
 
 def test_dormant_branch_does_not_count_as_active_or_for_coverage(township_branches):

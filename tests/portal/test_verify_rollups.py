@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import translation
 
 from funds.models import Donation
-from funds.summaries import CampaignSummary, DonationSummary
+from funds.summaries import CampaignSummary, DonationSummary, DonorCount, DonorPresence
 from members.choices import ServiceRecordStatus
 from members.models import Member, ServiceRecord
 from members.summaries import MemberSummary
@@ -118,8 +118,10 @@ def test_verify_names_the_row_and_both_values(mixed_writes):
         lambda: TownshipSummary.objects.filter(region_code=TIANYU).update(villages=0),
         lambda: LatestAssessment.objects.update(compliant=False),
         lambda: MemberSummary.objects.create(region_code="110101001", members=3),
+        lambda: DonorPresence.objects.update(donations=0),
+        lambda: DonorCount.objects.filter(year=0).delete(),
     ],
-    ids=["doubled", "deleted", "township", "flag", "stray"],
+    ids=["doubled", "deleted", "township", "flag", "stray", "presence", "donors"],
 )
 def test_repair_rewrites_the_summaries_from_the_records(mixed_writes, tamper):
     tamper()

@@ -230,6 +230,14 @@ def test_child_rows_equal_the_rollups_children_and_link_one_level_down(client, c
     assert f'href="/regions/{QINGYUAN}/?year={YEAR}"' in response.content.decode()
 
 
+def test_dashboard_shows_the_donors_of_the_year_without_a_change(client, city_official):
+    county_records(QINGYUAN)  # a gift and goods from two donors
+    client.force_login(city_official)
+    page = page_of(client.get(dashboard(JIAN, year=YEAR)))
+    assert page.figures["donors_count"] == (2, None)
+    assert "donors_count" not in page.changes
+
+
 def test_year_switch_changes_the_yearly_figures_and_their_change(client, city_official):
     branch = county_records(QINGYUAN, amount="500.00")
     DonationFactory(branch=branch, amount=Decimal("800.00"), received_on=datetime.date(2020, 3, 1))
