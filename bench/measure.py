@@ -123,15 +123,27 @@ class LockSampler(threading.Thread):
 
 
 def donation_writes(
-    base: str, token: str, branches: list[int], *, clients: int, seconds: float, dsn: str
+    base: str,
+    token: str,
+    branches: list[int],
+    *,
+    clients: int,
+    seconds: float,
+    dsn: str,
+    donors: dict[int, list[int]] | None = None,
 ) -> dict:
-    """``clients`` threads POST donations for ``seconds``; throughput, latency, lock waits."""
+    """``clients`` threads POST donations for ``seconds``; throughput, latency, lock waits.
+
+    With ``donors`` (branch id: ids of donors of its county) every donation names one of them:
+    the writes then also keep the donor counts; without, the donations are anonymous."""
     sampler = LockSampler(dsn)
     sampler.start()
     deadline = time.monotonic() + seconds
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=clients) as pool:
-        runs = list(pool.map(lambda _: _writer(base, token, branches, deadline), range(clients)))
+        runs = list(
+            pool.map(lambda _: _writer(base, token, branches, deadline, donors), range(clients))
+        )
     elapsed = time.perf_counter() - started
     latencies = [sample for samples, _ in runs for sample in samples]
     failures = [failure for _, failed in runs for failure in failed]
@@ -149,7 +161,9 @@ def donation_writes(
     }
 
 
-def _writer(base: str, token: str, branches: list[int], deadline: float) -> tuple[list, list]:
+def _writer(
+    base: str, token: str, branches: list[int], deadline: float, donors: dict | None
+) -> tuple[list, list]:
     """One client: POST donations until the deadline; its latencies and its failed answers."""
     session = requests.Session()
     headers = {"Authorization": f"Token {token}"}
@@ -163,6 +177,8 @@ def _writer(base: str, token: str, branches: list[int], deadline: float) -> tupl
             "received_on": date.today().isoformat(),
             "kind": "cash",
         }
+        if donors and donors.get(payload["branch"]):
+            payload["donor"] = pick.choice(donors[payload["branch"]])
         started = time.perf_counter()
         answer = session.post(f"{base}/api/v1/donations/", json=payload, headers=headers)
         if answer.status_code == 201:

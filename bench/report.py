@@ -164,3 +164,59 @@ def _scaling_block(results: dict) -> list[str]:
             f"{raw_pair['full']['median']:>9} {raw[level]:>6}x"
         )
     return lines
+
+
+#: How much worse than the previous run a figure may be before the comparison flags it.
+TOLERANCE = 0.10
+#: The timings compared with the previous run: lower is better.
+COMPARED = ["rollup_api", "rollup_in_process", "dashboard"]
+
+
+def comparison(previous: dict, results: dict) -> list[dict]:
+    """Every timing and throughput of both runs side by side, flagged where this run is more
+    than ``TOLERANCE`` worse (slower, or fewer writes per second)."""
+    rows = []
+
+    def add(name: str, before, now, *, higher_is_better: bool = False) -> None:
+        if before is None or now is None:
+            return
+        worse = (
+            now < before * (1 - TOLERANCE) if higher_is_better else now > before * (1 + TOLERANCE)
+        )
+        rows.append({"figure": name, "previous": before, "now": now, "worse": worse})
+
+    for kind in COMPARED:
+        for level, stats in results.get(kind, {}).items():
+            before = previous.get(kind, {}).get(level, {})
+            for statistic in ("median", "p95"):
+                add(f"{kind} {level} {statistic} (ms)", before.get(statistic), stats[statistic])
+    for clients, stats in results.get("writes", {}).items():
+        before = previous.get("writes", {}).get(clients, {})
+        add(f"writes {clients} p95 (ms)", before.get("p95"), stats["p95"])
+        add(
+            f"writes {clients} per second",
+            before.get("per_second"),
+            stats["per_second"],
+            higher_is_better=True,
+        )
+    add(
+        "verify_rollups (s)",
+        previous.get("verify_rollups", {}).get("seconds"),
+        results.get("verify_rollups", {}).get("seconds"),
+    )
+    if previous.get("web_rss_mb") and results.get("web_rss_mb"):
+        add("web worker RSS, largest (MB)", max(previous["web_rss_mb"]), max(results["web_rss_mb"]))
+    return rows
+
+
+def comparison_table(previous: dict, results: dict, *, name: str) -> str:
+    """``comparison`` as a plain-text table."""
+    lines = [f"\nCompared with {name} ({previous.get('started', '?')})"]
+    lines.append(f"  {'figure':<44} {'previous':>10} {'now':>10}  change")
+    for row in comparison(previous, results):
+        change = (row["now"] - row["previous"]) / row["previous"] if row["previous"] else 0
+        mark = f"  WORSE by more than {TOLERANCE:.0%}" if row["worse"] else ""
+        lines.append(
+            f"  {row['figure']:<44} {row['previous']!s:>10} {row['now']!s:>10}  {change:+.1%}{mark}"
+        )
+    return "\n".join(lines)

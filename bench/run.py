@@ -72,7 +72,25 @@ def main() -> None:
     finally:
         write_results(results, path)
     print(report.table(results))
+    previous = args.compare or _previous_run(path, results["data"])
+    if previous is not None:
+        print(
+            report.comparison_table(json.loads(previous.read_text()), results, name=previous.name)
+        )
     print(f"\nwritten to {path}")
+
+
+def _previous_run(current: Path, data: dict) -> Path | None:
+    """The latest complete earlier run on data of the same scale (as many branches and members)."""
+    runs = sorted(RESULTS.glob("2*.json"), reverse=True)
+    for run in runs:
+        if run == current:
+            continue
+        earlier = json.loads(run.read_text())
+        scale = {key: earlier.get("data", {}).get(key) for key in ("branches", "members")}
+        if earlier.get("complete") and scale == {key: data.get(key) for key in scale}:
+            return run
+    return None
 
 
 def measure(url: str, results: dict, args, save) -> None:
@@ -117,6 +135,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--baseline-repeat", type=int, default=5)
     parser.add_argument("--write-seconds", type=float, default=20)
     parser.add_argument("--skip-scaling", action="store_true")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="an earlier results file to print this run beside "
+        "(default: the latest complete run on data of the same size)",
+    )
     return parser.parse_args()
 
 
@@ -258,18 +282,26 @@ def measure_dashboards(base: str, regions: dict, args) -> dict:
 
 
 def measure_writes(base: str, token: str, url: str, args) -> dict:
-    """Donation POSTs through the API with 1 and with 8 clients."""
+    """Donation POSTs through the API with 1 and with 8 clients, anonymous; and with 8 clients
+    naming donors of the branch's county (the donor counts kept too)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id FROM orgs_branch WHERE status = 'active' ORDER BY random() LIMIT 2000"
+            "SELECT b.id, array(SELECT d.id FROM funds_donor d"
+            " WHERE d.region_id = left(b.region_id, 6) ORDER BY d.id LIMIT 50)"
+            " FROM orgs_branch b WHERE b.status = 'active' ORDER BY random() LIMIT 2000"
         )
-        branches = [row[0] for row in cursor.fetchall()]
-    return {
+        donors = dict(cursor.fetchall())
+    branches = list(donors)
+    writes = {
         f"clients_{clients}": donation_writes(
             base, token, branches, clients=clients, seconds=args.write_seconds, dsn=url
         )
         for clients in (1, 8)
     }
+    writes["clients_8_donors"] = donation_writes(
+        base, token, branches, clients=8, seconds=args.write_seconds, dsn=url, donors=donors
+    )
+    return writes
 
 
 def measure_baseline(url: str, regions: dict, rollups: dict, args) -> tuple[dict, dict]:
