@@ -4,6 +4,8 @@ import pgtrigger
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from core.access import UserRole
@@ -25,6 +27,13 @@ class User(AbstractUser):
         ),
     )
     role = models.CharField(_("Role"), max_length=10, choices=UserRole, default=UserRole.VIEWER)
+    password_changed_at = models.DateTimeField(
+        _("Password set at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The password expires PASSWORD_MAX_AGE_DAYS after this."),
+    )
 
     objects = UserManager()
 
@@ -50,3 +59,33 @@ class User(AbstractUser):
                 func="DELETE FROM authtoken_token WHERE user_id = NEW.id; RETURN NULL;",
             ),
         ]
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def _get_session_auth_hash(self, secret=None):
+        """Signs the session with the password, the role and the region: a session ends when
+        any of them changes (Django checks it on every request)."""
+        return salted_hmac(
+            "portal.User.get_session_auth_hash",
+            f"{self.password}|{self.role}|{self.region_id}|{self.is_superuser}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's latest passwords (portal.passwords.HistoryValidator)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Earlier password")
+        verbose_name_plural = _("Earlier passwords")
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

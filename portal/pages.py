@@ -1,7 +1,8 @@
 """Routes of the pages officials and staff open in the browser."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
 
 from core import converters  # noqa: F401 (registers <region:…>)
 from portal import views
@@ -15,6 +16,22 @@ urlpatterns = [
     ),
     path(
         "accounts/logout/", auth_views.LogoutView.as_view(next_page="portal:login"), name="logout"
+    ),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="registration/password_change.html",
+            extra_context={"password_max_age_days": settings.PASSWORD_MAX_AGE_DAYS},
+            success_url=reverse_lazy("portal:password_change_done"),
+        ),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="registration/password_change_done.html"
+        ),
+        name="password_change_done",
     ),
     path("", views.home, name="home"),
     path("regions/<region:code>/", views.region_dashboard, name="region_dashboard"),

@@ -59,6 +59,9 @@ MIDDLEWARE = [
     # Writes during a request record who, from where (admin, API, web) and the address.
     "history.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session lifetimes, then an expired password's change page first.
+    "portal.sessions.SessionTimeoutMiddleware",
+    "portal.passwords.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.routers.ReplicaReadsMiddleware",
@@ -127,11 +130,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 PGHISTORY_JSON_ENCODER = "core.context.ContextEncoder"
 
 AUTH_USER_MODEL = "portal.User"
+# Passwords (portal.passwords): at least PASSWORD_MIN_LENGTH characters of 3 of the 4 classes,
+# none of the last PASSWORD_HISTORY, changed every PASSWORD_MAX_AGE_DAYS (0: never expires).
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=10)
+PASSWORD_HISTORY = env.int("PASSWORD_HISTORY", default=5)
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "portal.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {
+        "NAME": "portal.passwords.HistoryValidator",
+        "OPTIONS": {"count": PASSWORD_HISTORY},
+    },
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -245,7 +261,10 @@ SECURE_HSTS_PRELOAD = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+# A session lasts at most SESSION_ABSOLUTE_HOURS after the login and ends after
+# SESSION_IDLE_MINUTES without a request (portal.sessions).
+SESSION_COOKIE_AGE = int(env.float("SESSION_ABSOLUTE_HOURS", default=12) * 3600)
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {

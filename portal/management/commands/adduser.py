@@ -13,7 +13,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.password_validation import (
+    get_default_password_validators,
+    validate_password,
+)
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -26,6 +29,7 @@ from imports.readers import FileError
 from imports.readers import decode as decode_csv
 from orgs.models import Region
 from portal.models import User
+from portal.passwords import HistoryValidator, classes_in
 
 CSV_COLUMNS = ["username", "region", "role", "password", "email"]
 UNAMBIGUOUS_CHARS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -52,9 +56,12 @@ class AccountRow:
 
 
 def generate_password() -> str:
-    """A random password of three groups of four unambiguous characters."""
-    chars = "".join(secrets.choice(UNAMBIGUOUS_CHARS) for _n in range(12))
-    return "-".join(chars[i : i + 4] for i in range(0, 12, 4))
+    """A random password of three groups of four unambiguous characters, with lower-case
+    letters, capitals and digits (and the dashes: all four classes of the policy)."""
+    while True:
+        chars = "".join(secrets.choice(UNAMBIGUOUS_CHARS) for _n in range(12))
+        if classes_in(chars) == 3:
+            return "-".join(chars[i : i + 4] for i in range(0, 12, 4))
 
 
 def user_ensure(
@@ -65,11 +72,14 @@ def user_ensure(
     password: str = "",
     email: str = "",
     superuser: bool = False,
+    reset: bool = False,
 ) -> tuple[User, bool]:
     """Create the account, or update its region and role; return it and whether it is new.
 
-    The password and e-mail change only when given; ``superuser`` only ever grants.
-    Everyone gets ``is_staff`` so that they can sign in to the admin.
+    The password and e-mail change only when given (the password meeting the policy, and
+    left alone when it is the current one); ``reset`` puts back a known password even if the
+    account had it before (the demo accounts). ``superuser`` only ever grants. Everyone gets
+    ``is_staff`` so that they can sign in to the admin.
     """
     with transaction.atomic():
         user = User.objects.filter(username=username).first() or User(username=username)
@@ -78,8 +88,13 @@ def user_ensure(
         user.is_superuser = user.is_superuser or superuser
         if email:
             user.email = email
-        if password:
-            validate_password(password, user)
+        if password and not (user.pk and user.check_password(password)):
+            validators = [
+                validator
+                for validator in get_default_password_validators()
+                if not (reset and isinstance(validator, HistoryValidator))
+            ]
+            validate_password(password, user, password_validators=validators)
             user.set_password(password)
         user.full_clean()
         user.save()

@@ -78,7 +78,7 @@ class Command(BaseCommand):
             region = Region.objects.get(code=account.region) if account.region else None
             user, _created = user_ensure(
                 username=account.username, region=region, role=account.role,
-                password=account.password, superuser=account.superuser,
+                password=account.password, superuser=account.superuser, reset=True,
             )  # fmt: skip
             address = f"{SITE}admin/" if account.superuser else SITE
             row = [address, user.username, account.password, role_label(user), region_label(region)]
