@@ -12,6 +12,7 @@ API tokens, which a request may have written on the primary a moment ago.
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import router
 
 #: The requests that only read summaries and records: the dashboards and the rollup API.
@@ -51,6 +52,8 @@ class ReplicaRouter:
             return DEFAULT
         meta = model._meta
         if meta.app_label in PRIMARY_APPS or meta.label_lower in PRIMARY_MODELS:
+            return DEFAULT
+        if issubclass(model, AbstractBaseSession):  # the session engine's own model
             return DEFAULT
         return alias
 

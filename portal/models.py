@@ -2,6 +2,7 @@
 
 import pgtrigger
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -89,3 +90,31 @@ class PasswordHistory(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class Session(AbstractBaseSession):
+    """A browser session (SESSION_ENGINE portal.sessions), with whose it is and where it
+    signed in from: each user sees their own and can end them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, related_name="+")
+    signed_in_at = models.DateTimeField(_("Signed in"), null=True)
+    last_seen = models.DateTimeField(_("Last request"), null=True)
+    address = models.GenericIPAddressField(_("Address"), null=True)
+    user_agent = models.CharField(_("Browser"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("Session")
+        verbose_name_plural = _("Sessions")
+
+    @property
+    def handle(self) -> str:
+        """Names the session on pages without its key (the key would sign it in)."""
+        return salted_hmac(
+            "portal.Session.handle", self.session_key, algorithm="sha256"
+        ).hexdigest()[:20]
+
+    @classmethod
+    def get_session_store_class(cls):
+        from portal.sessions import SessionStore
+
+        return SessionStore

@@ -33,6 +33,7 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("accounts/sessions/", views.sessions, name="sessions"),
     path("", views.home, name="home"),
     path("regions/<region:code>/", views.region_dashboard, name="region_dashboard"),
     path("regions/<region:code>/gaps/", views.region_gaps, name="region_gaps"),

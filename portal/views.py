@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import sees_country
 from orgs.selectors import branch_get, region_search
@@ -96,3 +96,31 @@ def branch_detail(request, pk: int):
     branch = branch_get(user=request.user, pk=pk)
     context = {"branch": branch, "panels": dashboard.branch_panels(branch=branch)}
     return render(request, "orgs/branch_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def sessions(request):
+    """The user's own sessions, this one first; POST ends one of them (``end``: its key) or
+    every other one (``end`` = ``others``)."""
+    from django.contrib import messages
+    from django.utils import timezone
+
+    from portal.models import Session
+
+    mine = Session.objects.filter(user=request.user, expire_date__gt=timezone.now())
+    current = request.session.session_key
+    if request.method == "POST":
+        end = request.POST.get("end", "")
+        others = [session for session in mine if session.session_key != current]
+        ended = [s.session_key for s in others if end in ("others", s.handle)]
+        if end != "others" and not ended:
+            raise Http404(_("No such session of yours."))
+        count = Session.objects.filter(session_key__in=ended).delete()[0]
+        messages.success(request, _("Sessions ended: %(count)d.") % {"count": count})
+        return redirect("portal:sessions")
+    rows = sorted(
+        mine,
+        key=lambda s: (s.session_key != current, -(s.last_seen or s.expire_date).timestamp()),
+    )
+    return render(request, "registration/sessions.html", {"sessions": rows, "current": current})

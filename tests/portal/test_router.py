@@ -22,7 +22,7 @@ from tests.factories import BranchFactory, DonationFactory
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 
 #: Tables only the primary may answer for: sessions, accounts, API tokens, lockouts.
-PRIMARY_TABLES = ("django_session", "portal_user", "authtoken_token", "axes_")
+PRIMARY_TABLES = ("portal_session", "portal_user", "authtoken_token", "axes_")
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_dashboard_reads_from_the_replica_and_the_session_from_the_primary(
     assert touches(replica_reads, "funds_countydonationsummary", "funds_donationmonthsummary")
     assert touches(replica_reads, "orgs_branch")  # the branches registered at the region
     assert not touches(replica_reads, *PRIMARY_TABLES)
-    assert touches(queries["default"], "django_session")
+    assert touches(queries["default"], "portal_session")
     assert touches(queries["default"], "portal_user")
     assert not touches(queries["default"], "summary", "orgs_region")
 

@@ -143,8 +143,9 @@ def test_sessions_expire():
 def test_a_session_cookie_is_not_valid_after_its_age(client, county_staff, settings):
     client.force_login(county_staff)
     assert client.get("/").status_code == 200
-    from django.contrib.sessions.models import Session
     from django.utils import timezone
+
+    from portal.models import Session
 
     Session.objects.update(expire_date=timezone.now())
     assert client.get("/").status_code == 302

@@ -10,11 +10,12 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone, translation
 
 from core.access import UserRole
 from portal.management.commands.adduser import generate_password
-from portal.models import PasswordHistory, User
+from portal.models import PasswordHistory, Session, User
 from portal.passwords import classes_in
 from portal.sessions import SEEN, STARTED
 from tests.conftest import JIZHOU, QINGYUAN, make_user
@@ -185,3 +186,51 @@ def test_changing_ones_own_password_keeps_this_session(client, county_staff):
     client.force_login(county_staff)
     assert change_page(client, "pw-qingyuan-staff", STRONG[0]).status_code == 302
     assert client.get("/").status_code == 200
+
+
+def sign_in(client, user, password: str, agent: str) -> None:
+    answer = client.post(
+        "/accounts/login/",
+        {"username": user.username, "password": password},
+        HTTP_USER_AGENT=agent,
+        REMOTE_ADDR="10.0.0.7",
+    )
+    assert answer.status_code == 302
+
+
+def test_a_user_lists_their_sessions_and_ends_another(client, county_staff, outsider):
+    other = Client()
+    sign_in(client, county_staff, "pw-qingyuan-staff", "Firefox on the office PC")
+    sign_in(other, county_staff, "pw-qingyuan-staff", "Chromium on a laptop")
+    sign_in(Client(), outsider, "pw-jizhou-staff", "Someone else's browser")
+    page = client.get("/accounts/sessions/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "Firefox on the office PC" in page and "Chromium on a laptop" in page
+    assert "Someone else's browser" not in page
+    assert "10.0.0.7" in page
+    for key in Session.objects.values_list("session_key", flat=True):
+        assert key not in page  # a key would sign its holder in
+    laptop = Session.objects.get(user=county_staff, user_agent="Chromium on a laptop")
+    assert client.post("/accounts/sessions/", {"end": laptop.handle}).status_code == 302
+    assert other.get("/").status_code == 302  # signed out
+    assert client.get("/").status_code == 200  # this one goes on
+
+
+def test_another_users_session_cannot_be_ended(client, county_staff, outsider):
+    theirs = Client()
+    sign_in(theirs, outsider, "pw-jizhou-staff", "theirs")
+    sign_in(client, county_staff, "pw-qingyuan-staff", "mine")
+    handle = Session.objects.get(user=outsider).handle
+    assert client.post("/accounts/sessions/", {"end": handle}).status_code == 404
+    assert theirs.get("/").status_code == 200
+
+
+def test_end_all_other_sessions(client, county_staff):
+    others = [Client(), Client()]
+    for n, browser in enumerate(others):
+        sign_in(browser, county_staff, "pw-qingyuan-staff", f"browser {n}")
+    sign_in(client, county_staff, "pw-qingyuan-staff", "this one")
+    assert client.post("/accounts/sessions/", {"end": "others"}).status_code == 302
+    assert [browser.get("/").status_code for browser in others] == [302, 302]
+    assert list(Session.objects.filter(user=county_staff).values_list("user_agent", flat=True)) == [
+        "this one"
+    ]
