@@ -24,6 +24,9 @@ class UserRole(models.TextChoices):
     VIEWER = "viewer", _("Viewer")
     STAFF = "staff", _("Staff")
     ADMIN = "admin", _("Administrator")
+    # Separation of duties (三权分立): accounts and their scope, no records; the logs, nothing else.
+    SECURITY = "security", _("Security administrator")
+    AUDITOR = "auditor", _("Audit administrator")
 
 
 class Action(StrEnum):
@@ -42,11 +45,22 @@ class Action(StrEnum):
     MAINTAIN = "maintain"
 
 
-ALL_ROLES = (UserRole.VIEWER, UserRole.STAFF, UserRole.ADMIN)
+ALL_ROLES = tuple(UserRole)
 WRITERS = (UserRole.STAFF, UserRole.ADMIN)
 ADMINS = (UserRole.ADMIN,)
-#: Roles from the lowest to the highest: a user may give others only roles up to their own.
-ROLE_RANK = {role: rank for rank, role in enumerate(ALL_ROLES)}
+#: Who manages accounts: administrators and security administrators.
+ACCOUNT_MANAGERS = (UserRole.ADMIN, UserRole.SECURITY)
+#: Who reads who saw personal data: administrators and audit administrators.
+LOG_READERS = (UserRole.ADMIN, UserRole.AUDITOR)
+#: The roles each role may give others; superusers give every role (the security and audit
+#: administrators are named by them only).
+GRANTABLE = {
+    UserRole.VIEWER: (UserRole.VIEWER,),
+    UserRole.STAFF: (UserRole.VIEWER, UserRole.STAFF),
+    UserRole.ADMIN: (UserRole.VIEWER, UserRole.STAFF, UserRole.ADMIN),
+    UserRole.SECURITY: (UserRole.VIEWER, UserRole.STAFF, UserRole.ADMIN),
+    UserRole.AUDITOR: (),
+}
 
 #: The roles that may do each action, for every kind of record unless MODEL_ROLES says else.
 ROLES: dict[Action, tuple[str, ...]] = {
@@ -57,12 +71,12 @@ ROLES: dict[Action, tuple[str, ...]] = {
     Action.REVERSE: WRITERS,
     Action.APPROVE: WRITERS,
     Action.IMPORT: WRITERS,
-    Action.MANAGE_USERS: ADMINS,
+    Action.MANAGE_USERS: ACCOUNT_MANAGERS,
     # Phone and national ID numbers in full (Personal Information Protection Law); everyone
     # else sees them masked, and each response that shows them is logged.
     Action.VIEW_PERSONAL_DATA: WRITERS,
     # Who saw personal data in full: admins read the log of their subtree's users.
-    Action.READ_ACCESS_LOG: ADMINS,
+    Action.READ_ACCESS_LOG: LOG_READERS,
     # Correcting national reference data by hand (the region tree, the standards) in the
     # admin site: operators (superusers) only.
     Action.MAINTAIN: (),
@@ -76,9 +90,9 @@ MODEL_ROLES: dict[str, dict[Action, tuple[str, ...]]] = {
     "orgs.standarditem": {Action.ADD: ADMINS, Action.CHANGE: ADMINS, Action.DELETE: ADMINS},
     # Accounts are managed by administrators (and never deleted: deactivated).
     "portal.user": {
-        Action.VIEW: ADMINS,
-        Action.ADD: ADMINS,
-        Action.CHANGE: ADMINS,
+        Action.VIEW: ACCOUNT_MANAGERS,
+        Action.ADD: ACCOUNT_MANAGERS,
+        Action.CHANGE: ACCOUNT_MANAGERS,
         Action.DELETE: (),
     },
 }
@@ -234,11 +248,11 @@ def check_write_scope(*, user, code: str | None, field: str) -> None:
 
 
 def grantable_roles(user) -> list[tuple[str, str]]:
-    """The role choices ``user`` may give: their own role and those below it."""
+    """The role choices ``user`` may give (``GRANTABLE``)."""
     if user.is_superuser:
         return list(UserRole.choices)
-    rank = ROLE_RANK.get(user.role, -1)
-    return [(role, label) for role, label in UserRole.choices if ROLE_RANK[role] <= rank]
+    given = GRANTABLE.get(user.role, ())
+    return [(role, label) for role, label in UserRole.choices if role in given]
 
 
 def sees_country(user) -> bool:
@@ -247,6 +261,9 @@ def sees_country(user) -> bool:
 
 
 def visible_accounts(user, queryset: models.QuerySet) -> models.QuerySet:
-    """Accounts the user may manage: their subtree's; superuser accounts only for superusers."""
+    """Accounts the user may manage: their subtree's, of the roles they may give; superuser
+    accounts (and the security and audit administrators) only for superusers."""
     accounts = visible_to(user, queryset)
-    return accounts if sees_country(user) else accounts.filter(is_superuser=False)
+    if user.is_superuser:
+        return accounts
+    return accounts.filter(is_superuser=False, role__in=GRANTABLE.get(user.role, ()))

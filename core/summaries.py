@@ -157,6 +157,14 @@ def in_every_region(records: Records) -> Records:
     )
 
 
+def per_region_index(table: str) -> models.Index:
+    """The index a ``PerRegion`` figure reads a table by: a year's rows of one code length."""
+    from django.db.models import F
+    from django.db.models.functions import Length
+
+    return models.Index(F("year"), Length("region_code"), F("region_code"), name=f"{table}_level")
+
+
 def year_or_all_years(year: str) -> str:
     """The year key of ``in_every_region``'s rows: the record's year, or ``ALL_YEARS``."""
     return f"CASE WHEN a.all_years THEN {ALL_YEARS} ELSE {year} END"
@@ -297,12 +305,16 @@ def _records_of(model: type[SummaryTable]) -> tuple[Records, ...]:
 # The rows from the records -----------------------------------------------------------------
 
 
-def rebuild_sql(model: type[SummaryTable], *, cut: bool = True, scoped: bool = False) -> str:
+def rebuild_sql(
+    model: type[SummaryTable], *, cut: bool = True, scoped: bool = False, copied: str = ""
+) -> str:
     """SQL computing ``model``'s rows from the records.
 
     ``cut`` keys the rows like the table does (the code cut to the grain); without it every
     record keeps its full code, for reads finer than the grain. ``scoped`` keeps only the
-    subtree ``%(prefix)s`` (a ``LIKE`` pattern, e.g. ``'360803%'``).
+    subtree ``%(prefix)s`` (a ``LIKE`` pattern, e.g. ``'360803%'``). For a copy, ``copied``
+    names a table that already holds the copied table's rows rebuilt from the records (so
+    that ``verify_rollups`` does not compute them twice).
     """
     spec = model.summary
     if spec.rebuild:
@@ -310,7 +322,7 @@ def rebuild_sql(model: type[SummaryTable], *, cut: bool = True, scoped: bool = F
         key = f"left({code}, {spec.grain})" if cut else code
         return spec.rebuild.format(key=key, where=f"{code} LIKE %(prefix)s" if scoped else "TRUE")
     if spec.copy_of is not None:
-        rows = Records(f"({rebuild_sql(spec.copy_of, scoped=scoped)})")
+        rows = Records(copied or f"({rebuild_sql(spec.copy_of, scoped=scoped)})")
         return _grouped(model, rows, cut=cut, scoped=False)
     if len(spec.records) == 1:
         return _grouped(model, spec.records[0], cut=cut, scoped=scoped)
@@ -523,10 +535,11 @@ class PerKey(Figure):
 
 @dataclass(frozen=True)
 class PerRegion(Figure):
-    """The column ``column`` of a table kept at every region's own code (``in_every_region``),
+    """The column ``value`` of a table kept at every region's own code (``in_every_region``),
     read as it is for the region and for each child: no sum of finer rows (a donor who gave
     under two children counts once for the region). Keyed by year; without a year, the
-    ``ALL_YEARS`` rows."""
+    ``ALL_YEARS`` rows. The table needs an index on ``(year, length(region_code),
+    region_code)`` (``per_region_index``)."""
 
     value: str
 
@@ -534,18 +547,28 @@ class PerRegion(Figure):
         values[row["child"]][self.name] = row[self.name]
 
     def sql(self, figures: Sequence[Figure], keys: list[str]) -> str:
-        """Its part of ``figures_sql``: the region's row (``child`` null) and its children's."""
-        selected = [
-            "CASE WHEN region_code = %(code)s THEN NULL ELSE region_code END AS child",
-            *(f"NULL AS {key}" for key in keys),
-            *(_aligned(f, self.value if f is self else "") for f in figures),
-        ]
-        return (
-            f"SELECT {', '.join(selected)}\n"  # noqa: S608 (declared SQL)
-            f"  FROM {self.tables[0]._meta.db_table}\n"
-            f" WHERE year = coalesce(%(year)s::int, {ALL_YEARS}) AND region_code LIKE %(prefix)s\n"
-            "   AND (region_code = %(code)s OR length(region_code) = %(n)s)"
-        )
+        """Its part of ``figures_sql``: the region's row (``child`` null) and its children's,
+        each found by the index on (year, length of the code, code)."""
+        table = self.tables[0]._meta.db_table
+        year = f"coalesce(%(year)s::int, {ALL_YEARS})"
+        parts = []
+        for child, where in [
+            ("NULL", "region_code = %(code)s"),
+            (
+                "region_code",
+                "length(region_code) = %(n)s AND region_code LIKE %(prefix)s AND %(has_children)s",
+            ),
+        ]:
+            selected = [
+                f"{child} AS child",
+                *(f"NULL AS {key}" for key in keys),
+                *(_aligned(f, self.value if f is self else "") for f in figures),
+            ]
+            parts.append(
+                f"SELECT {', '.join(selected)} FROM {table}\n"  # noqa: S608 (declared SQL)
+                f" WHERE year = {year} AND {where}"
+            )
+        return "\nUNION ALL\n".join(parts)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from core.summaries import (
     SummaryTable,
     Total,
     in_every_region,
+    per_region_index,
     year_or_all_years,
 )
 from funds.choices import DonationChannel
@@ -247,6 +248,7 @@ class DonorCount(SummaryTable):
         verbose_name = _("Donor count")
         verbose_name_plural = _("Donor count")
         ordering = ["region_code", "year"]
+        indexes = [per_region_index("funds_donorcount")]
 
     def __str__(self):
         return f"{self.region_code} {self.year}: {self.donors}"

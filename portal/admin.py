@@ -10,6 +10,7 @@ from rest_framework.authtoken.models import TokenProxy
 
 from core.access import Action, can, grantable_roles, sees_country, visible_accounts
 from core.admin import ScopedAdmin
+from core.api.authentication import token_expires
 from core.models import RegionScopedQuerySet
 from members.admin import PositionInline, VolunteerTeamInline
 from orgs import admin as orgs_admin
@@ -129,10 +130,14 @@ class TokenAdmin(DRFTokenAdmin):
     A token also ends by itself when its account's password, role or region changes.
     """
 
-    list_display = ["user", "created"]
+    list_display = ["user", "created", "expires"]
     list_filter = []
-    fields = ["user", "created"]
+    fields = ["user", "created", "expires"]
     readonly_fields = fields
+
+    @admin.display(description=_("Expires"))
+    def expires(self, token):
+        return token_expires(token.created) or "—"
 
     def get_queryset(self, request):
         accounts = visible_accounts(request.user, UserQuerySet(User))

@@ -130,6 +130,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 PGHISTORY_JSON_ENCODER = "core.context.ContextEncoder"
 
 AUTH_USER_MODEL = "portal.User"
+# API tokens stop working this many days after they were issued (0: never).
+API_TOKEN_MAX_AGE_DAYS = env.int("API_TOKEN_MAX_AGE_DAYS", default=90)
 # Passwords (portal.passwords): at least PASSWORD_MIN_LENGTH characters of 3 of the 4 classes,
 # none of the last PASSWORD_HISTORY, changed every PASSWORD_MAX_AGE_DAYS (0: never expires).
 PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=10)
@@ -190,7 +192,7 @@ API_THROTTLE_USER = env.str("API_THROTTLE_USER", default="6000/min")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.RolePermission"],

@@ -9,6 +9,13 @@ from portal.models import User
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text=_("Send it as `Authorization: Token <token>`."))
+    expires_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text=_(
+            "When the token stops working (null: never); ask for a new one before. A new "
+            "password, role or region ends it at once."
+        ),
+    )
 
 
 class RegionRefSerializer(serializers.ModelSerializer):

@@ -56,6 +56,15 @@ def region_choices(user, **query) -> list[str]:
         (UserRole.ADMIN, Action.MANAGE_USERS, True),
         (UserRole.ADMIN, Action.READ_ACCESS_LOG, True),
         (UserRole.ADMIN, Action.MAINTAIN, False),
+        # Separation of duties: accounts without records; the logs without anything else.
+        *(
+            (UserRole.SECURITY, action, action in {Action.VIEW, Action.MANAGE_USERS})
+            for action in Action
+        ),
+        *(
+            (UserRole.AUDITOR, action, action in {Action.VIEW, Action.READ_ACCESS_LOG})
+            for action in Action
+        ),
     ],
 )
 def test_can_follows_the_role(db, role, action, allowed):
@@ -75,6 +84,8 @@ def test_can_lets_superusers_do_everything_and_inactive_users_nothing(superuser,
         (UserRole.VIEWER, ["viewer"]),
         (UserRole.STAFF, ["viewer", "staff"]),
         (UserRole.ADMIN, ["viewer", "staff", "admin"]),
+        (UserRole.SECURITY, ["viewer", "staff", "admin"]),
+        (UserRole.AUDITOR, []),
     ],
 )
 def test_grantable_roles_stop_at_the_users_own(db, role, grantable):

@@ -1,8 +1,12 @@
-"""An API token ends when its account's password, role or region changes or the account is
-deactivated; an administrator lists and revokes the tokens of their own region's accounts."""
+"""An API token ends when its account's password, role or region changes, when the account
+is deactivated and API_TOKEN_MAX_AGE_DAYS after it was issued; an administrator lists and
+revokes the tokens of their own region's accounts."""
+
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from core.access import UserRole
@@ -79,3 +83,50 @@ def test_a_county_admin_cannot_revoke_another_countys_token(client, county_admin
 def test_staff_cannot_reach_the_tokens(client, county_staff, holder):
     client.force_login(county_staff)
     assert client.get(reverse("admin:authtoken_tokenproxy_changelist")).status_code == 403
+
+
+def age(token: Token, days: float) -> None:
+    Token.objects.filter(pk=token.pk).update(created=timezone.now() - timedelta(days=days))
+
+
+def test_a_token_expires_after_its_days_in_chinese_and_english(client, holder):
+    key = holder.auth_token.key
+    age(holder.auth_token, 89.9)
+    assert answers(client, key) == 200
+    age(holder.auth_token, 90.1)
+    for language, words in [("zh-hans", "已过期"), ("en", "expired")]:
+        answer = client.get(
+            "/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE=language
+        )
+        assert answer.status_code == 401
+        assert answer.json()["code"] == "token_expired"
+        assert words in answer.json()["detail"]
+
+
+def test_the_token_endpoint_replaces_an_expired_token_and_says_when_it_ends(client, holder):
+    holder.set_password("Redcross-2026a")
+    holder.save()
+    Token.objects.create(user=holder)
+    old = Token.objects.get(user=holder)
+    age(old, 91)
+    answer = client.post(
+        "/api/v1/auth/token/", {"username": "holder", "password": "Redcross-2026a"}
+    ).json()
+    assert answer["token"] != old.key
+    new = Token.objects.get(user=holder)
+    assert answer["token"] == new.key
+    expires = datetime.fromisoformat(answer["expires_at"])
+    assert abs(expires - (new.created + timedelta(days=90))) < timedelta(seconds=1)
+    assert answers(client, new.key) == 200
+    assert answers(client, old.key) == 401
+    # Asked again before it expires: the same token, the same end.
+    again = client.post(
+        "/api/v1/auth/token/", {"username": "holder", "password": "Redcross-2026a"}
+    ).json()
+    assert (again["token"], again["expires_at"]) == (answer["token"], answer["expires_at"])
+
+
+def test_tokens_can_be_set_never_to_expire(client, holder, settings):
+    settings.API_TOKEN_MAX_AGE_DAYS = 0
+    age(holder.auth_token, 3650)
+    assert answers(client, holder.auth_token.key) == 200

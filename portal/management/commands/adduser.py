@@ -1,6 +1,6 @@
 """manage.py adduser: create or update portal accounts, one at a time or from a CSV file.
 
-``adduser USERNAME --region CODE --role viewer|staff|admin`` or ``adduser --from-csv FILE``
+``adduser USERNAME --region CODE --role viewer|staff|admin|security|auditor`` or ``adduser --from-csv FILE``
 (columns ``username,region,role,password,email``; UTF-8 or GB18030 from Chinese Excel). A
 file is all or nothing: any bad row and no account changes, every bad row reported. Running
 again updates the region and role of existing accounts.
@@ -149,7 +149,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username", nargs="?", help="the account's user name")
         parser.add_argument("--region", default="", help="region code of the account's scope")
-        parser.add_argument("--role", choices=UserRole.values, help="viewer, staff or admin")
+        parser.add_argument(
+            "--role", choices=UserRole.values, help="viewer, staff, admin, security or auditor"
+        )
         parser.add_argument("--password", default="", help="generated and printed when omitted")
         parser.add_argument("--email", default="")
         parser.add_argument(

@@ -104,8 +104,12 @@ class Command(BaseCommand):
         """Rebuild one summary, report its differing rows, repair them if asked; their number."""
         columns = _Columns(summary)
         cursor.execute(f"DROP TABLE IF EXISTS {columns.rebuilt}")
+        source = summary.summary.copy_of
+        # A copy is rebuilt from its source's rows rebuilt just before (summary_tables order).
+        copied = _Columns(source).rebuilt if source is not None else ""
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {columns.rebuilt} ON COMMIT DROP AS {rebuild_sql(summary)}"
+            f"CREATE TEMPORARY TABLE {columns.rebuilt} ON COMMIT DROP AS "
+            f"{rebuild_sql(summary, copied=copied)}"
         )
         cursor.execute(columns.diff_sql())
         differences = cursor.fetchall()
