@@ -188,7 +188,9 @@ def prepare(environment: dict) -> None:
 SHELL = """
 import json
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from importlib import import_module
+from django.conf import settings
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 from rest_framework.authtoken.models import Token
 from orgs.models import Branch, Region
 from portal.models import User

@@ -223,7 +223,7 @@ def bench_superuser() -> str:
     if user is None:
         user = User.objects.create_superuser(USERNAME, password=password)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.save(update_fields=["password", "password_changed_at"])
     return password
 
 
@@ -237,8 +237,11 @@ def api_token(base: str, password: str) -> str:
 
 def session_cookie() -> str:
     """A signed-in session of the harness's superuser, as a Cookie header value."""
+    from importlib import import_module
+
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
     from portal.models import User
 
