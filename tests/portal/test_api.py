@@ -9,6 +9,7 @@ from decimal import Decimal
 import pgtrigger
 import pytest
 import requests
+from django.conf import settings
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.core.wsgi import get_wsgi_application
 from django.db import transaction
@@ -55,7 +56,12 @@ def test_token_is_issued_for_username_and_password(api, county_staff):
         "/api/v1/auth/token/", {"username": "qingyuan-staff", "password": "pw-qingyuan-staff"}
     )
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=county_staff).key}
+    token = Token.objects.get(user=county_staff)
+    answer = response.json()
+    assert answer["token"] == token.key
+    assert datetime.datetime.fromisoformat(
+        answer["expires_at"]
+    ) == token.created + datetime.timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS)
 
 
 @pytest.mark.django_db
