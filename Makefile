@@ -99,6 +99,12 @@ LOADTEST_ARGS ?=
 loadtest: install  ## dashboards, rollup reads and donation writes under load (wrk, 60 s)
 	$(PY) bench/loadtest.py $(LOADTEST_ARGS)
 
+.PHONY: api-client
+api-client: install  ## generate a Python client from the API's schema into a temporary folder and check it
+	@out=$$(mktemp -d) && \
+	DEBUG=1 $(MANAGE) spectacular --lang en --file $$out/schema.yaml && \
+	$(PY) -m tests.api.generate $$out/schema.yaml $$out
+
 .PHONY: backup
 backup: install  ## back up the database: make backup [FILE=path.dump]
 	DEBUG=1 $(MANAGE) backup $(FILE)

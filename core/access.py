@@ -244,7 +244,8 @@ def check_write_scope(*, user, code: str | None, field: str) -> None:
     """
     require_writer(user)
     if user is not None and not in_scope(user, code):
-        raise ValidationError({field: _("This lies outside your region.")})
+        message = _("This lies outside your region.")
+        raise ValidationError({field: ValidationError(message, code="out_of_scope")})
 
 
 def grantable_roles(user) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.access import visible_to
+from core.errors import code
 from core.regions import REGION_CODE_PATTERN
 
 #: The years a record's date may fall in: the range every figure and year filter takes.
@@ -16,7 +17,7 @@ FIRST_RECORD_DATE = datetime.date(FIRST_YEAR, 1, 1)
 region_code_validator = RegexValidator(
     REGION_CODE_PATTERN,
     _("A region code has 2, 4, 6, 9 or 12 digits."),
-    code="invalid_region_code",
+    code=code("invalid_region_code", "A region code has 2, 4, 6, 9 or 12 digits."),
 )
 
 

@@ -38,7 +38,7 @@ class VisibleTextValidator:
     """Refuses text with bidirectional controls or invisible characters."""
 
     message = _("Remove the invisible or direction-changing characters from this text.")
-    code = "hidden_characters"
+    code = "hidden_characters"  # listed in core.errors.FIELD_CODES
 
     def __call__(self, value):
         if isinstance(value, str) and has_hidden_characters(value):

@@ -192,8 +192,9 @@ class Donation(TimeStampedModel):
         blank=True,
         related_name="+",
     )
-    idempotency_key = models.CharField(
-        _("Idempotency key"), max_length=64, null=True, blank=True, unique=True, editable=False
+    #: The Idempotency-Key of the API request that recorded this entry: unique per user.
+    idempotency_key = models.CharField(  # noqa: DJ001 (NULL: no key, and NULLs never clash)
+        _("Idempotency key"), max_length=64, null=True, blank=True, editable=False
     )
 
     objects = DonationQuerySet.as_manager()
@@ -232,6 +233,12 @@ class Donation(TimeStampedModel):
                 violation_error_message=_("A donation cannot reverse itself."),
             ),
             *record_date("received_on"),
+            models.UniqueConstraint(
+                fields=["recorded_by", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="%(app_label)s_%(class)s_idempotency_key_per_user",
+                violation_error_message=_("This idempotency key is already in use."),
+            ),
         ]
         indexes = [
             # Raw county-level reads and exports of a subtree by date.

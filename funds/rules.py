@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import code, coded, coded_messages
 from core.models import FIRST_RECORD_DATE
 from core.services import constraint_message
 from core.text import VisibleTextValidator, has_hidden_characters
@@ -36,6 +37,29 @@ RECEIPT_NO_MAX_LENGTH = Donation._meta.get_field("receipt_no").max_length - len(
 #: The shape of the numbers the server assigns; given numbers may not take it.
 SERVER_RECEIPT_NO = re.compile(r"^R\d{4}-\d{8}$")
 IDEMPOTENCY_KEY_MAX_LENGTH = Donation._meta.get_field("idempotency_key").max_length
+
+BRANCH_DISSOLVED = code("branch_dissolved", "The branch is dissolved: it receives nothing.")
+CAMPAIGN_OUTSIDE_BRANCH = code(
+    "campaign_outside_branch", "The campaign is organized below or beside the branch's region."
+)
+DATE_IN_FUTURE = code("date_in_future", "The date is later than today.")
+DATE_BEFORE_1900 = code("date_before_1900", "The date is before 1900.")
+GOODS_DESCRIPTION_REQUIRED = code(
+    "goods_description_required", "A donation in kind says what goods and how many."
+)
+DESIGNATION_REQUIRED = code("designation_required", "A designated donation says its purpose.")
+RECEIPT_NO_TOO_LONG = code("receipt_no_too_long", "A receipt number has at most 38 characters.")
+RECEIPT_NO_RESERVED = code(
+    "receipt_no_reserved", "The receipt number has a shape the server keeps for itself."
+)
+RECEIPT_NO_TAKEN = code("receipt_no_taken", "Another donation has this receipt number.")
+IDEMPOTENCY_KEY_LENGTH = code(
+    "idempotency_key_length", "An idempotency key has 1 to 64 characters."
+)
+ANONYMOUS_IDENTIFIER = code("anonymous_identifier", "An anonymous donor has no identifier.")
+DONOR_IDENTIFIER_TAKEN = code(
+    "donor_identifier_taken", "A donor of the same region already has this identifier."
+)
 
 
 # Donations ------------------------------------------------------------------------------
@@ -71,7 +95,9 @@ def new_donation_errors(
 def branch_errors(branch) -> list[str]:
     """A branch that still exists receives donations."""
     if branch.status == BranchStatus.DISSOLVED:
-        return [_("This branch is dissolved and cannot receive donations.")]
+        return [
+            coded(BRANCH_DISSOLVED, _("This branch is dissolved and cannot receive donations."))
+        ]
     return []
 
 
@@ -79,7 +105,8 @@ def campaign_errors(campaign_region: str | None, *, branch_region: str) -> list[
     """A campaign organized at the branch's region or a region above it (a city's drive)."""
     if campaign_region is None or branch_region.startswith(campaign_region):
         return []
-    return [_("The campaign must be organized at the branch's region or a region above it.")]
+    message = _("The campaign must be organized at the branch's region or a region above it.")
+    return [coded(CAMPAIGN_OUTSIDE_BRANCH, message)]
 
 
 def amount_errors(value) -> list[str]:
@@ -87,7 +114,7 @@ def amount_errors(value) -> list[str]:
     try:
         parse_amount(value)
     except ValidationError as error:
-        return error.messages
+        return coded_messages(error)
     return []
 
 
@@ -95,23 +122,24 @@ def received_on_errors(received_on) -> list[str]:
     """A gift is recorded once received: not later than today, not before 1900 (no figure
     counts earlier years; the database refuses both too)."""
     if isinstance(received_on, date) and received_on > timezone.localdate():
-        return [_("The date cannot be later than today.")]
+        return [coded(DATE_IN_FUTURE, _("The date cannot be later than today."))]
     if isinstance(received_on, date) and received_on < FIRST_RECORD_DATE:
-        return [constraint_message(Donation, "received_on_from_1900")]
+        return [coded(DATE_BEFORE_1900, constraint_message(Donation, "received_on_from_1900"))]
     return []
 
 
 def in_kind_description_errors(kind: str | None, description: str | None) -> list[str]:
     """Goods are recorded with what they are and how many."""
     if kind == DonationKind.IN_KIND and not (description or "").strip():
-        return [_("A donation in kind needs the goods and their quantity.")]
+        message = _("A donation in kind needs the goods and their quantity.")
+        return [coded(GOODS_DESCRIPTION_REQUIRED, message)]
     return []
 
 
 def designation_errors(designated: bool | None, designation: str | None) -> list[str]:
     """A gift designated by its donor says for what."""
     if designated and not (designation or "").strip():
-        return [_("A designated donation needs its purpose.")]
+        return [coded(DESIGNATION_REQUIRED, _("A designated donation needs its purpose."))]
     return []
 
 
@@ -121,17 +149,24 @@ def receipt_no_errors(receipt_no: str) -> list[str]:
     An empty one is no error: the server assigns the next number.
     """
     if len(receipt_no) > RECEIPT_NO_MAX_LENGTH:
-        message = _("A receipt number has at most %(limit)d characters.") % {
-            "limit": RECEIPT_NO_MAX_LENGTH
-        }
+        message = coded(
+            RECEIPT_NO_TOO_LONG,
+            _("A receipt number has at most %(limit)d characters.")
+            % {"limit": RECEIPT_NO_MAX_LENGTH},
+        )
     elif has_hidden_characters(receipt_no):
-        message = str(VisibleTextValidator.message)
+        message = coded(VisibleTextValidator.code, str(VisibleTextValidator.message))
     elif receipt_no.endswith(REVERSAL_SUFFIX):
-        message = _("Receipt numbers ending in “-R” are kept for reversal entries.")
+        message = coded(
+            RECEIPT_NO_RESERVED, _("Receipt numbers ending in “-R” are kept for reversal entries.")
+        )
     elif SERVER_RECEIPT_NO.match(receipt_no):
-        message = _(
-            "Receipt numbers like R2024-00000001 are assigned by the server; "
-            "leave the receipt number empty to get one."
+        message = coded(
+            RECEIPT_NO_RESERVED,
+            _(
+                "Receipt numbers like R2024-00000001 are assigned by the server; "
+                "leave the receipt number empty to get one."
+            ),
         )
     else:
         return []
@@ -147,7 +182,8 @@ def receipt_no_taken_errors(receipt_no: str) -> list[str]:
 
 def receipt_no_in_use(receipt_no: str) -> str:
     """The message of a receipt number that another donation has."""
-    return _("Receipt number %(receipt_no)s is already in use.") % {"receipt_no": receipt_no}
+    message = _("Receipt number %(receipt_no)s is already in use.") % {"receipt_no": receipt_no}
+    return coded(RECEIPT_NO_TAKEN, message)
 
 
 def idempotency_key_errors(key) -> list[str]:
@@ -155,7 +191,7 @@ def idempotency_key_errors(key) -> list[str]:
     if isinstance(key, str) and 0 < len(key) <= IDEMPOTENCY_KEY_MAX_LENGTH:
         return []
     message = _("An idempotency key has 1 to %(limit)d characters.")
-    return [message % {"limit": IDEMPOTENCY_KEY_MAX_LENGTH}]
+    return [coded(IDEMPOTENCY_KEY_LENGTH, message % {"limit": IDEMPOTENCY_KEY_MAX_LENGTH})]
 
 
 # Donors ---------------------------------------------------------------------------------
@@ -166,12 +202,12 @@ def donor_identifier_errors(kind: str, identifier: str) -> list[str]:
     if not identifier:
         return []
     if kind == DonorKind.ANONYMOUS:
-        return [_("An anonymous donor has no identifier.")]
+        return [coded(ANONYMOUS_IDENTIFIER, _("An anonymous donor has no identifier."))]
     check = validate_id_number if kind == DonorKind.INDIVIDUAL else validate_credit_code
     try:
         check(identifier)
     except ValidationError as error:
-        return error.messages
+        return coded_messages(error)
     return []
 
 
@@ -184,4 +220,5 @@ def donor_identifier_taken_errors(region_code: str, identifier: str) -> list[str
 
 def donor_identifier_in_use() -> str:
     """The message of an identifier a donor registered at the same region already has."""
-    return _("A donor with this identifier is already registered at this region.")
+    message = _("A donor with this identifier is already registered at this region.")
+    return coded(DONOR_IDENTIFIER_TAKEN, message)

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import in_scope, reads_region, require_writer
+from core.errors import IdempotencyKeyReused
+from core.errors import code as register_code
 from core.services import save_or_refuse
 from funds.choices import DonationKind
 from funds.models import Campaign, Donation, Donor
@@ -34,6 +36,21 @@ from funds.rules import (
 )
 from funds.validators import parse_amount
 from orgs.models import Branch, Region
+
+CAMPAIGN_PARENT_REGION = register_code(
+    "campaign_parent_region", "A sub-campaign lies outside its parent's region."
+)
+CAMPAIGN_ENDS_EARLY = register_code("campaign_ends_early", "A campaign ends before it starts.")
+CAMPAIGN_NAME_TAKEN = register_code(
+    "campaign_name_taken", "The region has a campaign of this name already."
+)
+REVERSAL_NOT_REVERSIBLE = register_code(
+    "reversal_not_reversible", "A reversal entry cannot be reversed."
+)
+DONATION_ALREADY_REVERSED = register_code(
+    "donation_already_reversed", "The donation has been reversed already."
+)
+
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser as User
@@ -127,13 +144,15 @@ def _parent_campaign_error(parent: Campaign | None, region: Region) -> Validatio
         return None
     return ValidationError(
         _("A sub-campaign must be organized at its parent campaign's region or below it."),
-        code="parent_region",
+        code=CAMPAIGN_PARENT_REGION,
     )
 
 
 def _ends_on_error(starts_on: date, ends_on: date | None) -> ValidationError | None:
     if _is_date(starts_on) and _is_date(ends_on) and ends_on < starts_on:
-        return ValidationError(_("A campaign cannot end before it starts."), code="ends_early")
+        return ValidationError(
+            _("A campaign cannot end before it starts."), code=CAMPAIGN_ENDS_EARLY
+        )
     return None
 
 
@@ -141,7 +160,8 @@ def _campaign_name_error(campaign: Campaign) -> ValidationError | None:
     taken = Campaign.objects.filter(region=campaign.region, name=campaign.name)
     if campaign.name and taken.exists():
         return ValidationError(
-            _("A campaign of this name already exists at this region."), code="unique"
+            _("A campaign of this name already exists at this region."),
+            code=CAMPAIGN_NAME_TAKEN,
         )
     return None
 
@@ -182,30 +202,64 @@ def donation_record(
 
 
 def donation_record_idempotent(*, idempotency_key: str, **fields) -> tuple[Donation, bool]:
-    """Record a donation once per key: a repeated key returns the first one and ``False``.
+    """Record a donation once per user and key: the same request again returns the first
+    donation and ``False``; the key with a different donation raises IdempotencyKeyReused.
 
-    Calls with one key queue on a transaction-scoped advisory lock taken before the lookup,
-    so concurrent retries cannot both miss the row and both insert.
+    Keys are the user's own (another user's same key records another donation) and are kept
+    with the entry they recorded, as long as it. Calls with one user's key queue on a
+    transaction-scoped advisory lock taken before the lookup, so concurrent retries cannot
+    both miss the row and both insert.
     """
     arguments = inspect.signature(donation_record).bind(**fields)
     arguments.apply_defaults()
     user = arguments.arguments["user"]
     require_writer(user)
-    if key_errors := idempotency_key_errors(idempotency_key):
-        raise ValidationError({"idempotency_key": key_errors})
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [idempotency_key]
-            )
-        existing = Donation.objects.filter(idempotency_key=idempotency_key).first()
+        existing = _entry_of_key(idempotency_key, user)
         if existing is None:
             return _donation_insert(idempotency_key=idempotency_key, **arguments.arguments), True
-    if _scope_error(user, existing.region_code):
-        # Someone else's key: say only that it is taken, not what it recorded.
-        message = _("This idempotency key is already in use.")
-        raise ValidationError({"idempotency_key": ValidationError(message, code="unique")})
+    if not _records(existing, arguments.arguments):
+        raise IdempotencyKeyReused
     return existing, False
+
+
+def _entry_of_key(key: str, user: User | None) -> Donation | None:
+    """The entry recorded with the user's ``key``, after taking the key's lock (one query
+    each); a malformed key is refused."""
+    if key_errors := idempotency_key_errors(key):
+        raise ValidationError({"idempotency_key": key_errors})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"{user.pk if user else ''}:{key}"],
+        )
+    return Donation.objects.filter(recorded_by=user, idempotency_key=key).first()
+
+
+def _records(donation: Donation, given: dict) -> bool:
+    """Whether ``donation`` is what ``donation_record`` called with ``given`` records."""
+    try:
+        amount = parse_amount(given["amount"])
+    except ValidationError:
+        return False
+    texts = ("in_kind_description", "designation", "note")
+    related = ("branch", "donor", "campaign")
+    return (
+        donation.reverses_id is None
+        and donation.amount == amount
+        and all(
+            getattr(donation, f"{name}_id") == getattr(given[name], "pk", None) for name in related
+        )
+        and all(
+            getattr(donation, name) == given[name]
+            for name in ("channel", "received_on", "kind", "designated", "matching")
+        )
+        and all(getattr(donation, name) == given[name].strip() for name in texts)
+        and (
+            not (given["receipt_no"] or "").strip()
+            or donation.receipt_no == given["receipt_no"].strip()
+        )
+    )
 
 
 def _donation_insert(
@@ -312,7 +366,31 @@ def _next_receipt_no(received_on: date) -> str:
 # Reversals ------------------------------------------------------------------------------
 
 
-def donation_reverse(*, donation: Donation, reason: str, user: User | None = None) -> Donation:
+def donation_reverse_idempotent(
+    *, idempotency_key: str, donation: Donation, reason: str, user: User | None = None
+) -> tuple[Donation, bool]:
+    """``donation_reverse`` once per user and key: the same request again returns the first
+    reversal entry and ``False``; the key with another request raises IdempotencyKeyReused."""
+    require_writer(user)
+    with transaction.atomic():
+        existing = _entry_of_key(idempotency_key, user)
+        if existing is None:
+            reversal = donation_reverse(
+                donation=donation, reason=reason, user=user, idempotency_key=idempotency_key
+            )
+            return reversal, True
+    if existing.reverses_id != donation.pk or existing.reason != reason.strip():
+        raise IdempotencyKeyReused
+    return existing, False
+
+
+def donation_reverse(
+    *,
+    donation: Donation,
+    reason: str,
+    user: User | None = None,
+    idempotency_key: str | None = None,
+) -> Donation:
     """Correct a donation by a reversal entry of the negative amount, received today.
 
     The original row is locked first, so two concurrent reversals of it queue and the second
@@ -322,6 +400,7 @@ def donation_reverse(*, donation: Donation, reason: str, user: User | None = Non
     with transaction.atomic():
         original = Donation.objects.select_for_update().get(pk=donation.pk)
         reversal = _reversal_of(original, reason=reason.strip(), user=user)
+        reversal.idempotency_key = idempotency_key
         refused = _scope_error(user, original.region_code) or _reversible_error(original)
         rules = {
             "donation": refused,
@@ -357,10 +436,14 @@ def _reversible_error(original: Donation) -> ValidationError | None:
     """Runs one query: whether a reversal entry already references the original."""
     if original.is_reversal:
         return ValidationError(
-            _("A reversal entry cannot itself be reversed."), code="reversal_entry"
+            _("A reversal entry cannot itself be reversed."),
+            code=REVERSAL_NOT_REVERSIBLE,
         )
     if Donation.objects.filter(reverses=original).exists():
-        return ValidationError(_("This donation has already been reversed."), code="reversed")
+        return ValidationError(
+            _("This donation has already been reversed."),
+            code=DONATION_ALREADY_REVERSED,
+        )
     return None
 
 

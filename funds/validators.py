@@ -6,7 +6,15 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.errors import code
 from core.text import ascii_number
+
+AMOUNT_NOT_POSITIVE = code("amount_not_positive", "An amount must be more than 0.")
+AMOUNT_TOO_LARGE = code("amount_too_large", "An amount must be less than 10^12 yuan.")
+AMOUNT_FEN = code("amount_fen", "An amount has at most 2 decimal places.")
+AMOUNT_INVALID = code("amount_invalid", "Not an amount of yuan such as 1234.50.")
+CREDIT_CODE_FORMAT = code("credit_code_format", "Not 18 characters of a credit code.")
+CREDIT_CODE_CHECK = code("credit_code_check", "The credit code's check character is wrong.")
 
 FEN = Decimal("0.01")
 #: The amount columns hold 14 digits, 2 of them fen: amounts stay below 10^12 yuan.
@@ -27,20 +35,20 @@ def parse_amount(value) -> Decimal:
     """
     amount = _to_decimal(value)
     if amount <= 0:
-        raise ValidationError(_("The amount must be more than 0."), code="not_positive")
+        raise ValidationError(_("The amount must be more than 0."), code=AMOUNT_NOT_POSITIVE)
     # The limit first: quantizing a number of 28 digits or more exceeds Decimal's precision.
     if amount >= AMOUNT_LIMIT:
         raise ValidationError(
-            _("The amount must be less than 1,000,000,000,000 yuan."), code="too_large"
+            _("The amount must be less than 1,000,000,000,000 yuan."), code=AMOUNT_TOO_LARGE
         )
     if amount != amount.quantize(FEN):
-        raise ValidationError(_("An amount has at most 2 decimal places."), code="fen")
+        raise ValidationError(_("An amount has at most 2 decimal places."), code=AMOUNT_FEN)
     return amount.quantize(FEN)
 
 
 def _to_decimal(value) -> Decimal:
     """The finite Decimal that ``value`` spells, or ValidationError."""
-    invalid = ValidationError(_("Enter an amount in yuan, such as 1234.50."), code="invalid")
+    invalid = ValidationError(_("Enter an amount in yuan, such as 1234.50."), code=AMOUNT_INVALID)
     if isinstance(value, bool):
         raise invalid
     if isinstance(value, str):
@@ -68,12 +76,12 @@ def validate_credit_code(value: str) -> None:
                 "A unified social credit code has 18 characters: digits and capital letters "
                 "other than I, O, S, V and Z, with the region code in places 3 to 8."
             ),
-            code="credit_code_format",
+            code=CREDIT_CODE_FORMAT,
         )
     if credit_code_check_char(value[:17]) != value[17]:
         raise ValidationError(
             _("The unified social credit code's check character is wrong."),
-            code="credit_code_check",
+            code=CREDIT_CODE_CHECK,
         )
 
 

@@ -10,9 +10,14 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from core.errors import code, coded
 from core.services import constraint_message
 from members.choices import VolunteerStatus
 from members.models import Member
+
+VOLUNTEER_DEREGISTERED = code("volunteer_deregistered", "A deregistered volunteer logs no hours.")
+LEFT_BEFORE_JOINED = code("left_before_joined", "A member leaves after joining.")
+LEAVE_REASON_REQUIRED = code("leave_reason_required", "A member who leaves gives a reason.")
 
 
 def membership_errors(
@@ -21,9 +26,14 @@ def membership_errors(
     """A member leaves after joining, for a reason."""
     checks = {
         "left_on": _violated(
-            Member, "left_after_joined", left_on and joined_on and left_on < joined_on
+            Member,
+            "left_after_joined",
+            left_on and joined_on and left_on < joined_on,
+            LEFT_BEFORE_JOINED,
         ),
-        "leave_reason": _violated(Member, "leave_reason_given", left_on and not leave_reason),
+        "leave_reason": _violated(
+            Member, "leave_reason_given", left_on and not leave_reason, LEAVE_REASON_REQUIRED
+        ),
     }
     return {field: messages for field, messages in checks.items() if messages}
 
@@ -31,9 +41,9 @@ def membership_errors(
 def volunteer_active_errors(volunteer) -> list[str]:
     """Only a registered volunteer logs hours (``volunteer``: anything with its ``status``)."""
     if volunteer.status != VolunteerStatus.ACTIVE:
-        return [_("A deregistered volunteer cannot log hours.")]
+        return [coded(VOLUNTEER_DEREGISTERED, _("A deregistered volunteer cannot log hours."))]
     return []
 
 
-def _violated(model, suffix: str, broken) -> list[str]:
-    return [constraint_message(model, suffix)] if broken else []
+def _violated(model, suffix: str, broken, rule: str) -> list[str]:
+    return [coded(rule, constraint_message(model, suffix))] if broken else []

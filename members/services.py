@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import check_write_scope, require_writer
+from core.errors import code, field_error
 from members.choices import (
     MemberKind,
     MembershipEventKind,
@@ -39,6 +40,13 @@ from orgs.services import (
     restore_on_error,
     validate_model,
 )
+
+MEMBER_ALREADY_LEFT = code("member_already_left", "The member has left already.")
+MEMBER_NOT_LEFT = code("member_not_left", "Only a member who has left rejoins.")
+REJOINED_BEFORE_LEFT = code("rejoined_before_left", "A member rejoins after the date they left.")
+MEMBER_OF_ANOTHER_BRANCH = code("member_of_another_branch", "The member belongs to another branch.")
+TERM_ALREADY_ENDED = code("term_already_ended", "The term has ended already.")
+TEAM_OF_ANOTHER_BRANCH = code("team_of_another_branch", "The team belongs to another branch.")
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser as User
@@ -117,7 +125,7 @@ def member_leave(*, member: Member, left_on: date, reason: str, user: User | Non
     """A member leaves on a date, for a reason; the "left" event keeps both."""
     check_write_scope(user=user, code=member.region_code, field="branch")
     if not member.is_active:
-        raise ValidationError({"left_on": _("This member has already left.")})
+        raise field_error("left_on", _("This member has already left."), MEMBER_ALREADY_LEFT)
     with restore_on_error(member, "left_on", "leave_reason"):
         member.left_on = left_on
         member.leave_reason = reason.strip()
@@ -131,9 +139,10 @@ def member_rejoin(*, member: Member, rejoined_on: date, user: User | None = None
     """A member who left joins again: active from ``rejoined_on``; the events keep the past."""
     check_write_scope(user=user, code=member.region_code, field="branch")
     if member.is_active:
-        raise ValidationError({"joined_on": _("Only a member who has left can rejoin.")})
+        raise field_error("joined_on", _("Only a member who has left can rejoin."), MEMBER_NOT_LEFT)
     if rejoined_on < member.left_on:
-        raise ValidationError({"joined_on": _("A member cannot rejoin before the date they left.")})
+        message = _("A member cannot rejoin before the date they left.")
+        raise field_error("joined_on", message, REJOINED_BEFORE_LEFT)
     with restore_on_error(member, "joined_on", "left_on", "leave_reason"):
         member.joined_on = rejoined_on
         member.left_on = None
@@ -157,7 +166,8 @@ def position_assign(
     """Start a person's term in a leadership position of a branch."""
     _check_branch_open(branch, user=user)
     if member is not None and member.branch_id != branch.pk:
-        raise ValidationError({"member": _("The member belongs to another branch.")})
+        message = _("The member belongs to another branch.")
+        raise field_error("member", message, MEMBER_OF_ANOTHER_BRANCH)
     position = Position(
         branch=branch,
         role=role,
@@ -175,7 +185,7 @@ def position_end(*, position: Position, ended_on: date, user: User | None = None
     """End a term, which frees a single-holder position for a successor."""
     check_write_scope(user=user, code=position.branch.region_id, field="branch")
     if position.ended_on is not None:
-        raise ValidationError({"ended_on": _("This term has already ended.")})
+        raise field_error("ended_on", _("This term has already ended."), TERM_ALREADY_ENDED)
     with restore_on_error(position, "ended_on"):
         position.ended_on = ended_on
         _save(position)
@@ -222,7 +232,7 @@ def volunteer_register(
     """Register a volunteer of a branch, optionally in one of its teams."""
     _check_branch_open(branch, user=user)
     if team is not None and team.branch_id != branch.pk:
-        raise ValidationError({"team": _("The team belongs to another branch.")})
+        raise field_error("team", _("The team belongs to another branch."), TEAM_OF_ANOTHER_BRANCH)
     volunteer = Volunteer(
         branch=branch,
         team=team,
@@ -253,7 +263,7 @@ def service_record_submit(
         raise ValidationError({"volunteer": errors})
     team = team or volunteer.team
     if team is not None and team.branch_id != volunteer.branch_id:
-        raise ValidationError({"team": _("The team belongs to another branch.")})
+        raise field_error("team", _("The team belongs to another branch."), TEAM_OF_ANOTHER_BRANCH)
     record = ServiceRecord(
         volunteer=volunteer,
         team=team,

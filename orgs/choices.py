@@ -26,7 +26,7 @@ LEVEL_BY_LENGTH = {length: level for level, length in CODE_LENGTH.items()}
 class RegionKind(models.TextChoices):
     STREET = "street", _("Street")
     TOWN = "town", _("Town")
-    TOWNSHIP = "township", _("Township (乡)")
+    TOWNSHIP = "township", _("Township (xiang)")
     COMMUNITY = "community", _("Community")
     VILLAGE = "village", _("Village")
     SPECIAL = "special", _("Township-like or village-like unit")

@@ -6,7 +6,10 @@ broken, empty when all hold.
 
 from django.utils.translation import gettext as _
 
+from core.errors import code, coded
 from orgs.choices import BranchStatus
+
+BRANCH_CLOSED = code("branch_closed", "The branch is dissolved: it takes no new records.")
 
 
 def branch_open_errors(branch) -> list[str]:
@@ -15,5 +18,5 @@ def branch_open_errors(branch) -> list[str]:
     ``branch`` is a Branch, or anything with its ``status`` (an import's reference).
     """
     if branch.status == BranchStatus.DISSOLVED:
-        return [_("A dissolved branch takes no new records.")]
+        return [coded(BRANCH_CLOSED, _("A dissolved branch takes no new records."))]
     return []

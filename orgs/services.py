@@ -16,9 +16,20 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from core.access import check_write_scope
+from core.errors import code
 from orgs.choices import BranchStatus
 from orgs.models import BRANCH_FIELDS, Assessment, Branch, Region, Standard, StandardItem
 from orgs.validators import validate_phone
+
+REGION_CLOSED = code("region_closed", "The region has been closed: choose a current one.")
+PARENT_CYCLE = code("parent_cycle", "The parent branch is the branch or one below it.")
+DISSOLVED_ON_REQUIRED = code("dissolved_on_required", "A dissolved branch needs its date.")
+BRANCH_ALREADY_DISSOLVED = code("branch_already_dissolved", "The branch is dissolved already.")
+NO_DEFAULT_STANDARD = code("no_default_standard", "No default standard is set: name one.")
+STANDARD_NOT_APPLICABLE = code(
+    "standard_not_applicable", "The standard does not apply at the branch's region."
+)
+ITEM_NOT_IN_STANDARD = code("item_not_in_standard", "An item met belongs to another standard.")
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser as User
@@ -100,7 +111,8 @@ def _date_field(instance: models.Model, constraint_name: str) -> str:
 
 def _check_region_current(region: Region) -> None:
     if region.valid_to is not None:
-        raise ValidationError({"region": _("This region has been closed: choose a current one.")})
+        message = _("This region has been closed: choose a current one.")
+        raise ValidationError({"region": ValidationError(message, code=REGION_CLOSED)})
 
 
 def _check_parent(branch: Branch, user: User | None) -> None:
@@ -111,9 +123,8 @@ def _check_parent(branch: Branch, user: User | None) -> None:
     if user is not None:
         check_write_scope(user=user, code=parent.region_id, field="parent")
     if branch.pk is not None and branch.pk in _ancestor_ids(parent):
-        raise ValidationError(
-            {"parent": _("The parent branch cannot be this branch or one of its sub-branches.")}
-        )
+        message = _("The parent branch cannot be this branch or one of its sub-branches.")
+        raise ValidationError({"parent": ValidationError(message, code=PARENT_CYCLE)})
 
 
 def _ancestor_ids(branch: Branch) -> set[int]:
@@ -130,12 +141,13 @@ def _check_branch_details(branch: Branch) -> None:
     """Rules the database does not hold: a dissolved branch's date, the phone's format."""
     errors: dict[str, list[str]] = {}
     if branch.status == BranchStatus.DISSOLVED and branch.dissolved_on is None:
-        errors["dissolved_on"] = [_("A dissolved branch needs its dissolution date.")]
+        message = _("A dissolved branch needs its dissolution date.")
+        errors["dissolved_on"] = [ValidationError(message, code=DISSOLVED_ON_REQUIRED)]
     if branch.phone:
         try:
             validate_phone(branch.phone)
         except ValidationError as error:
-            errors["phone"] = error.messages
+            errors["phone"] = error.error_list
     if errors:
         raise ValidationError(errors)
 
@@ -213,7 +225,8 @@ def branch_dissolve(*, branch: Branch, dissolved_on: date, user: User | None = N
     """Dissolve a branch on a date; its records and history stay."""
     check_write_scope(user=user, code=branch.region_id, field="region")
     if branch.status == BranchStatus.DISSOLVED:
-        raise ValidationError({"status": _("The branch is already dissolved.")})
+        message = _("The branch is already dissolved.")
+        raise ValidationError({"status": ValidationError(message, code=BRANCH_ALREADY_DISSOLVED)})
     with restore_on_error(branch, "status", "dissolved_on"):
         branch.status = BranchStatus.DISSOLVED
         branch.dissolved_on = dissolved_on
@@ -225,17 +238,18 @@ def _standard_for(branch: Branch, standard: Standard | None) -> Standard:
     if standard is None:
         standard = Standard.objects.filter(is_default=True).first()
         if standard is None:
-            raise ValidationError({"standard": _("No default standard is set: choose one.")})
+            message = _("No default standard is set: choose one.")
+            raise ValidationError({"standard": ValidationError(message, code=NO_DEFAULT_STANDARD)})
     if standard.region_id and not branch.region_id.startswith(standard.region_id):
-        raise ValidationError(
-            {"standard": _("This standard does not apply at the branch's region.")}
-        )
+        message = _("This standard does not apply at the branch's region.")
+        raise ValidationError({"standard": ValidationError(message, code=STANDARD_NOT_APPLICABLE)})
     return standard
 
 
 def _check_items(items: list[StandardItem], standard: Standard) -> None:
     if any(item.standard_id != standard.pk for item in items):
-        raise ValidationError({"items_met": _("Every item met must belong to the standard.")})
+        message = _("Every item met must belong to the standard.")
+        raise ValidationError({"items_met": ValidationError(message, code=ITEM_NOT_IN_STANDARD)})
 
 
 @transaction.atomic

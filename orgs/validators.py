@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import code
+
 #: Province prefixes of resident ID numbers (GB 11643), including 71/81/82/83.
 ID_PROVINCES = frozenset(
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "  # noqa: SIM905
@@ -17,6 +19,12 @@ ID_CHECK_CHARS = "10X98765432"
 ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
 MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_PATTERN = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+
+code("id_format", "An ID number has 18 characters, the last a digit or X.")
+code("id_province", "The ID number's province code does not exist.")
+code("id_birth", "The birth date in the ID number is not a real date from 1900 to today.")
+code("id_check", "The ID number's check character is wrong.")
+code("phone_format", "Not a mobile number (11 digits) or a landline with its area code.")
 
 
 def id_check_char(first17: str) -> str:

@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # RateLimit-* headers on API answers, from what the throttles noted (core.api.throttles).
+    "core.api.throttles.rate_limit_headers",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Writes during a request record who, from where (admin, API, web) and the address.
@@ -198,13 +200,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.permissions.PortalPagination",
+    # Request bodies are JSON only: the browser pages have their own forms.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "core.api.throttles.AnonThrottle",
+        "core.api.throttles.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON, "user": API_THROTTLE_USER},
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.PortalAutoSchema",
@@ -214,12 +218,16 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Grassroots organization portal API",
-    "DESCRIPTION": (
-        "Records of branches, members, volunteers and donations, and region rollups. "
-        "Authenticate with `Authorization: Token <key>` (POST /api/v1/auth/token/). "
-        "A user sees only records of their region's subtree: anything else answers 404."
-    ),
-    "VERSION": "1.0.0",
+    # The integrators' guide is the schema's description: /api/docs/ shows it.
+    "DESCRIPTION": (BASE_DIR / "docs" / "API.md").read_text(encoding="utf-8"),
+    "VERSION": "1.1.0",
+    "OAS_VERSION": "3.1.0",
+    "GET_LIB_DOC_EXCLUDES": "core.api.schema.doc_excludes",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.answers_are_complete",
+        "core.api.schema.error_codes",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
@@ -228,6 +236,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "RegionLevelEnum": "orgs.choices.RegionLevel",
+        "RollupLevelEnum": "reports.api.serializers.ROLLUP_LEVELS",
         "RegionKindEnum": "orgs.choices.RegionKind",
         "BranchKindEnum": "orgs.choices.BranchKind",
         "BranchStatusEnum": "orgs.choices.BranchStatus",

@@ -8,11 +8,11 @@ from django.core.cache import cache
 from django.core.management import call_command
 from pytest_django.fixtures import validate_django_db
 from pytest_django.plugin import pytest_collection_modifyitems as order_like_django
-from rest_framework.test import APIClient
 
 from core.access import UserRole
 from orgs.models import Region
 from portal.models import User
+from tests.contract import VALIDATED, ContractClient
 
 TIANYU = "360803100"  # 天玉镇, a town of 青原区
 QINGYUAN = "360803"  # 青原区, a county of 吉安市
@@ -116,12 +116,22 @@ def fresh_throttle_counters():
 
 @pytest.fixture
 def api():
-    """``api(user)``: an API client signed in as ``user``; ``api()`` is anonymous."""
+    """``api(user)``: an API client signed in as ``user``; ``api()`` is anonymous.
 
-    def client(user=None, **headers) -> APIClient:
-        result = APIClient(**headers)
+    Each API response is checked against the published schema (tests/contract.py).
+    """
+
+    def client(user=None, **headers) -> ContractClient:
+        result = ContractClient(**headers)
         if user is not None:
             result.force_authenticate(user)
         return result
 
     return client
+
+
+def pytest_terminal_summary(terminalreporter):
+    if VALIDATED["responses"]:
+        terminalreporter.write_line(
+            f"openapi-core: {VALIDATED['responses']} API responses validated against the schema"
+        )

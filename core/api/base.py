@@ -16,12 +16,14 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.access import AccessDenied, Action, can
 from core.api.permissions import PortalPagination, RolePermission
+from core.errors import IdempotencyKeyReused, code_of
 from core.text import ascii_number
 
 __all__ = ["PortalPagination", "RolePermission"]
@@ -214,18 +216,34 @@ class ScopedViewSet(
         return Response(self.get_serializer(self.reload(instance)).data)
 
 
-def _django_error_detail(exc: DjangoValidationError) -> dict[str, list[str]]:
-    """A Django ValidationError from a service as DRF's field → messages mapping."""
+class Unprocessable(exceptions.APIException):
+    status_code = 422
+    default_code = "unprocessable"
+
+
+def _django_error_detail(exc: DjangoValidationError) -> dict[str, list[ErrorDetail]]:
+    """A Django ValidationError from a service as DRF's field → messages mapping, each
+    message with its rule's code (core.errors)."""
+
+    def details(errors) -> list[ErrorDetail]:
+        return [
+            ErrorDetail(
+                (error.message % error.params) if error.params else error.message,
+                code=code_of(error),
+            )
+            for error in errors
+        ]
+
     if not hasattr(exc, "error_dict"):
-        return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+        return {api_settings.NON_FIELD_ERRORS_KEY: details(exc.error_list)}
     return {
-        api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: messages
-        for field, messages in exc.message_dict.items()
+        api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: details(errors)
+        for field, errors in exc.error_dict.items()
     }
 
 
-def _flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
-    """(field path, message) pairs of a nested DRF error structure; paths are dotted."""
+def _flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, str, str]]:
+    """(field path, message, code) of a nested DRF error structure; paths are dotted."""
     if isinstance(data, dict):
         for key, value in data.items():
             yield from _flatten(value, f"{prefix}.{key}" if prefix else str(key))
@@ -234,15 +252,19 @@ def _flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
             nested = isinstance(value, dict | list)
             yield from _flatten(value, f"{prefix}.{index}" if nested and prefix else prefix)
     else:
-        yield prefix or api_settings.NON_FIELD_ERRORS_KEY, str(data)
+        error_code = getattr(data, "code", None) or "invalid"
+        yield prefix or api_settings.NON_FIELD_ERRORS_KEY, str(data), error_code
 
 
-def field_errors(data: Any) -> dict[str, list[str]]:
-    """Flatten DRF validation errors to ``{"field.path": ["message", ...]}``."""
+def field_errors(data: Any) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """DRF validation errors as ``{"field.path": ["message", ...]}`` and the same paths'
+    codes."""
     errors: dict[str, list[str]] = {}
-    for path, message in _flatten(data):
+    codes: dict[str, list[str]] = {}
+    for path, message, error_code in _flatten(data):
         errors.setdefault(path, []).append(message)
-    return errors
+        codes.setdefault(path, []).append(error_code)
+    return errors, codes
 
 
 def exception_handler(exc, context):
@@ -255,6 +277,14 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         # The access module's refusal (core.access.AccessDenied) with its own message.
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, IdempotencyKeyReused):
+        exc = Unprocessable(
+            _(
+                "This Idempotency-Key was sent before with a different request: "
+                "use a new key for a new request."
+            ),
+            code="idempotency_key_reused",
+        )
     elif isinstance(exc, ProtectedError | RestrictedError):
         exc = exceptions.ValidationError(
             {api_settings.NON_FIELD_ERRORS_KEY: [_("Other records still refer to this one.")]},
@@ -264,10 +294,12 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
+        errors, codes = field_errors(exc.detail)
         response.data = {
             "detail": str(exceptions.ValidationError.default_detail),
             "code": "invalid",
-            "errors": field_errors(response.data),
+            "errors": errors,
+            "codes": codes,
         }
     else:
         response.data = {"detail": str(exc.detail), "code": str(exc.get_codes())}

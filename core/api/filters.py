@@ -2,7 +2,9 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as drf_filters
 from drf_spectacular.types import OpenApiTypes
@@ -16,6 +18,7 @@ REGION_CODE_SCHEMA = {"type": "string", "pattern": REGION_CODE_PATTERN}
 #: Query parameters that are not filters: pagination and DRF's format override.
 PASSTHROUGH_PARAMETERS = frozenset({"page", "page_size", "format"})
 UNKNOWN_PARAMETER = _("Unknown query parameter.")
+DESCENDING = _("{} (descending)")
 
 
 class StrictFilterForm(forms.Form):
@@ -26,7 +29,8 @@ class StrictFilterForm(forms.Form):
         if not self.is_bound:
             return
         for name in sorted(set(self.data) - set(self.fields) - PASSTHROUGH_PARAMETERS):
-            self._errors[name] = self.error_class([UNKNOWN_PARAMETER])
+            error = ValidationError(UNKNOWN_PARAMETER, code="unknown_parameter")
+            self._errors[name] = self.error_class([error])
 
 
 class RegionCodeField(forms.CharField):
@@ -98,6 +102,19 @@ class SearchFilter(django_filters.CharFilter):
 class OrderingFilter(django_filters.OrderingFilter):
     """``ordering=``: the listed fields; an empty list (``ordering=,``) keeps the default order
     instead of dropping it, so pages stay stable."""
+
+    def build_choices(self, fields, labels):
+        # django-filter formats the descending labels when the class is defined, in the
+        # language active then; lazy labels follow the language of each request instead.
+        ascending = [
+            (param, labels.get(field, capfirst(param.replace("_", " "))))
+            for field, param in fields.items()
+        ]
+        descending = [
+            (f"-{param}", labels.get(f"-{param}", format_lazy(DESCENDING, label)))
+            for param, label in ascending
+        ]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
 
     def filter(self, qs, value):
         if not [field for field in value or () if field]:

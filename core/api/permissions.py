@@ -5,18 +5,51 @@ views module loads, so this module may import only DRF's permissions and paginat
 """
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import permissions
+from rest_framework import exceptions, permissions
 from rest_framework.pagination import PageNumberPagination
 
 from core.access import Action, can, write_target
 
 
 class PortalPagination(PageNumberPagination):
-    """``?page=`` and ``?page_size=`` (up to 1000); the answer has count, next, previous, results."""
+    """``?page=`` and ``?page_size=`` (1 to 1000, else 400); the answer has count, next,
+    previous, results."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def get_page_size(self, request):
+        given = request.query_params.get(self.page_size_query_param)
+        if given is None:
+            return self.page_size
+        if not (given.isascii() and given.isdigit() and 1 <= int(given) <= self.max_page_size):
+            message = _("A page size is a whole number from 1 to %(limit)d.") % {
+                "limit": self.max_page_size
+            }
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [message]}, code="page_size_out_of_range"
+            )
+        return int(given)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {"minimum": 1},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
+
+    def get_paginated_response_schema(self, schema):
+        answer = super().get_paginated_response_schema(schema)
+        for link in ("next", "previous"):
+            # OpenAPI 3.1 says "may be null" in the type itself.
+            link_schema = answer["properties"][link]
+            link_schema.pop("nullable", None)
+            link_schema["type"] = ["string", "null"]
+        return answer
 
 
 #: The action each of a viewset's own actions is, where it is not a plain change.

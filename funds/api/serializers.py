@@ -57,7 +57,7 @@ class CampaignSerializer(PortalModelSerializer):
 class CampaignUpdateSerializer(CampaignSerializer):
     """Where a campaign is organized, and under which campaign, stays."""
 
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta(CampaignSerializer.Meta):
         read_only_fields = ["region", "created_at"]

@@ -2,13 +2,13 @@
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.base import APPEND_ONLY, ScopedViewSet
+from core.api.schema import IDEMPOTENCY_KEY
 from funds.api import serializers as s
 from funds.choices import DonationStatus
 from funds.filtersets import CampaignFilterSet, DonationFilterSet, DonorFilterSet
@@ -19,17 +19,8 @@ from funds.services import (
     donation_record,
     donation_record_idempotent,
     donation_reverse,
+    donation_reverse_idempotent,
     donor_create,
-)
-
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description=_(
-        "Optional, up to 64 characters. A retry with the same key returns the donation the "
-        "first request recorded (200) instead of recording it twice."
-    ),
 )
 
 
@@ -91,16 +82,28 @@ class DonationViewSet(ScopedViewSet):
         data = self.get_serializer(self.reload(donation)).data
         return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
-    @extend_schema(request=s.DonationReverseSerializer, responses={201: s.DonationSerializer})
+    @extend_schema(
+        request=s.DonationReverseSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: s.DonationSerializer,
+            200: OpenApiResponse(
+                s.DonationSerializer, description=_("A retry: the reversal entry recorded before.")
+            ),
+        },
+    )
     @action(detail=True, methods=["post"])
     def reverse(self, request, pk=None):
         """Record a reversal entry of the negative amount; answers the entry."""
         donation = self.get_object()
         payload = s.DonationReverseSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key")
+        arguments = {"donation": donation, "user": request.user, **payload.validated_data}
         with transaction.atomic():
-            reversal = donation_reverse(
-                donation=donation, reason=payload.validated_data["reason"], user=request.user
-            )
+            if key is None:
+                reversal, created = donation_reverse(**arguments), True
+            else:
+                reversal, created = donation_reverse_idempotent(idempotency_key=key, **arguments)
         data = self.get_serializer(self.reload(reversal)).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -1,20 +1,24 @@
 """Endpoints of the portal itself: the API token, the signed-in user, unknown addresses."""
 
+from django.conf import settings
 from django.db import transaction
 from django.http import JsonResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView
 from rest_framework import exceptions, permissions
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from core.api.authentication import token_expires
+from core.api.schema import SCHEMA_LANGUAGE
+from core.api.throttles import AnonThrottle
 from portal.api.serializers import MeSerializer, TokenSerializer
 
 
@@ -31,8 +35,9 @@ class TokenView(ObtainAuthToken):
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
     # Password guessing is throttled by address like any anonymous request.
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [AnonThrottle]
     renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser]
 
     @extend_schema(request=AuthTokenSerializer, responses=TokenSerializer, auth=[])
     def post(self, request, *args, **kwargs):
@@ -57,3 +62,17 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request):
         return Response(MeSerializer(request.user).data)
+
+
+class SchemaView(SpectacularAPIView):
+    """This schema: the same bytes whatever Accept-Language says; ?lang=zh-hans for Chinese descriptions."""
+
+    @extend_schema(**SCHEMA_KWARGS)
+    def get(self, request, *args, **kwargs):
+        language = request.GET.get("lang") or SCHEMA_LANGUAGE
+        if language not in dict(settings.LANGUAGES):
+            language = SCHEMA_LANGUAGE
+        with translation.override(language):
+            response = self._get_schema_response(request)
+        response["Content-Language"] = language
+        return response

@@ -7,7 +7,10 @@ from core.models import FIRST_YEAR, LAST_YEAR
 from core.summaries import HOURS, MONEY, Computed, Figure, PerKey
 from orgs.choices import RegionLevel
 from orgs.models import Region
-from reports.rollups import FIGURES
+from reports.rollups import COUNTRY, FIGURES
+
+#: The level of a rollup's region: the country or one of the region levels.
+ROLLUP_LEVELS = [(COUNTRY, _("Whole country")), *RegionLevel.choices]
 
 
 class RollupQuerySerializer(serializers.Serializer):
@@ -90,7 +93,7 @@ def _group_field(group: str, figures: list[Figure]) -> serializers.Field:
 class RegionSerializer(serializers.Serializer):
     code = serializers.CharField(allow_null=True, help_text=_("Null for the whole country."))
     name = serializers.CharField()
-    level = serializers.CharField()
+    level = serializers.ChoiceField(choices=ROLLUP_LEVELS)
     as_of = serializers.DateTimeField(help_text=_("The moment the figures are true for."))
 
 
@@ -98,7 +101,7 @@ RegionFiguresSerializer = type(
     "RegionFiguresSerializer",
     (RegionSerializer,),
     {
-        "__doc__": "The figures of one region (documentation of ``reports.rollups.region_rollup``).",
+        "__doc__": "The figures of one region: its own and, in a rollup, each of its children's.",
         **figure_fields(),
     },
 )

@@ -31,7 +31,7 @@ def test_full_width_amount_is_read_in_the_service_and_the_import(read):
 def test_digits_of_other_scripts_are_refused_by_the_service(typed):
     with pytest.raises(ValidationError) as refused:
         parse_amount(typed)
-    assert refused.value.code == "invalid"
+    assert refused.value.code == "amount_invalid"
 
 
 @pytest.mark.parametrize("typed", [ARABIC_INDIC, DEVANAGARI])

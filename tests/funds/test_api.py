@@ -202,16 +202,55 @@ def test_another_key_records_another_donation(api, county_staff, branch):
     assert Donation.objects.count() == 2
 
 
-def test_a_key_of_another_region_is_refused_without_showing_its_donation(
+def test_keys_are_per_user_another_users_same_key_records_their_own_donation(
     api, county_staff, outsider, branch
 ):
     theirs = BranchFactory(region_id=GUNAN)
-    api(outsider, HTTP_IDEMPOTENCY_KEY="k-1").post("/api/v1/donations/", donation_payload(theirs))
+    first = api(outsider, HTTP_IDEMPOTENCY_KEY="k-1").post(
+        "/api/v1/donations/", donation_payload(theirs)
+    )
     response = api(county_staff, HTTP_IDEMPOTENCY_KEY="k-1").post(
         "/api/v1/donations/", donation_payload(branch)
     )
-    assert (response.status_code, list(response.json()["errors"])) == (400, ["idempotency_key"])
+    assert (first.status_code, response.status_code) == (201, 201)
+    assert response.json()["branch"] == branch.pk != first.json()["branch"]
+    assert Donation.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"amount": "600.00"},
+        {"channel": "cash"},
+        {"note": "另一笔"},
+        {"designated": True, "designation": "助学"},
+    ],
+)
+def test_a_key_sent_again_with_a_different_donation_is_422(api, county_staff, branch, change):
+    client = api(county_staff, HTTP_IDEMPOTENCY_KEY="giving-day-0001", HTTP_ACCEPT_LANGUAGE="en")
+    first = client.post("/api/v1/donations/", donation_payload(branch))
+    response = client.post("/api/v1/donations/", donation_payload(branch) | change)
+    assert (first.status_code, response.status_code) == (201, 422)
+    assert response.json() == {
+        "detail": "This Idempotency-Key was sent before with a different request: "
+        "use a new key for a new request.",
+        "code": "idempotency_key_reused",
+    }
     assert Donation.objects.count() == 1
+
+
+def test_a_reversal_with_a_key_is_recorded_once(api, county_staff, branch):
+    donation = DonationFactory(branch=branch)
+    client = api(county_staff, HTTP_IDEMPOTENCY_KEY="fix-0001")
+    url = f"/api/v1/donations/{donation.pk}/reverse/"
+    first = client.post(url, {"reason": "录入重复"})
+    again = client.post(url, {"reason": "录入重复"})
+    other = client.post(url, {"reason": "另一个原因"})
+    elsewhere = client.post("/api/v1/donations/", donation_payload(branch))
+    assert [r.status_code for r in (first, again, other, elsewhere)] == [201, 200, 422, 422]
+    assert again.json() == first.json()
+    assert Donation.objects.filter(reverses=donation).count() == 1
+    assert Donation.objects.count() == 2
 
 
 def test_an_overlong_key_is_refused(api, county_staff, branch):

@@ -207,20 +207,25 @@ def test_goods_with_description_and_designated_with_purpose_are_accepted():
 # Donations: unique columns --------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("field", "constraint"),
-    [
-        ("receipt_no", "funds_donation_receipt_no_key"),
-        ("idempotency_key", "funds_donation_idempotency_key_key"),
-    ],
-)
-def test_donation_unique_column_refuses_a_second_row(field, constraint):
-    first = DonationFactory(idempotency_key="pay-2019-0908-001")
+def test_donation_unique_column_refuses_a_second_row():
+    first = DonationFactory()
     assert_refused(
-        new_donation(**{field: getattr(first, field)}),
-        message=f"Donation with this {Donation._meta.get_field(field).verbose_name} already exists.",
-        constraint=constraint,
+        new_donation(receipt_no=first.receipt_no),
+        message="Donation with this Receipt number already exists.",
+        constraint="funds_donation_receipt_no_key",
     )
+
+
+def test_an_idempotency_key_is_unique_per_user(county_staff, outsider):
+    first = DonationFactory(idempotency_key="pay-2019-0908-001", recorded_by=county_staff)
+    assert_refused(
+        new_donation(idempotency_key=first.idempotency_key, recorded_by=county_staff),
+        message="This idempotency key is already in use.",
+        constraint="funds_donation_idempotency_key_per_user",
+    )
+    other = new_donation(idempotency_key=first.idempotency_key, recorded_by=outsider)
+    other.save()
+    assert Donation.objects.filter(idempotency_key="pay-2019-0908-001").count() == 2
 
 
 def test_a_donation_has_at_most_one_reversal():

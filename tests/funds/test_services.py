@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
+from core.errors import IdempotencyKeyReused
 from funds.choices import CampaignKind, DonationChannel, DonationKind, DonationStatus, DonorKind
 from funds.models import Campaign, Donation, Donor
 from funds.selectors import campaign_list, donation_list, donor_list
@@ -93,23 +94,23 @@ def test_parse_amount_reads_yuan_with_two_places(value, expected):
 @pytest.mark.parametrize(
     ("value", "code"),
     [
-        ("0", "not_positive"),
-        ("-5", "not_positive"),
-        (Decimal("-5"), "not_positive"),
-        ("1.234", "fen"),
-        (0.1 + 0.2, "fen"),
-        ("1000000000000", "too_large"),
-        (10**12, "too_large"),
-        ("1" * 30, "too_large"),
-        (Decimal("1" * 28 + ".5"), "too_large"),
-        ("abc", "invalid"),
-        ("", "invalid"),
-        ("1e3", "invalid"),
-        ("1,23,4", "invalid"),
-        (float("nan"), "invalid"),
-        (Decimal("Infinity"), "invalid"),
-        (True, "invalid"),
-        (None, "invalid"),
+        ("0", "amount_not_positive"),
+        ("-5", "amount_not_positive"),
+        (Decimal("-5"), "amount_not_positive"),
+        ("1.234", "amount_fen"),
+        (0.1 + 0.2, "amount_fen"),
+        ("1000000000000", "amount_too_large"),
+        (10**12, "amount_too_large"),
+        ("1" * 30, "amount_too_large"),
+        (Decimal("1" * 28 + ".5"), "amount_too_large"),
+        ("abc", "amount_invalid"),
+        ("", "amount_invalid"),
+        ("1e3", "amount_invalid"),
+        ("1,23,4", "amount_invalid"),
+        (float("nan"), "amount_invalid"),
+        (Decimal("Infinity"), "amount_invalid"),
+        (True, "amount_invalid"),
+        (None, "amount_invalid"),
     ],
 )
 def test_parse_amount_refuses_what_is_not_a_positive_amount_of_fen(value, code):
@@ -481,9 +482,13 @@ def test_same_idempotency_key_returns_the_first_donation(county_staff, branch):
         idempotency_key="tx-20190908-1", user=county_staff, **fields
     )
     again, created_again = donation_record_idempotent(
-        idempotency_key="tx-20190908-1", user=county_staff, **(fields | {"amount": "600"})
+        idempotency_key="tx-20190908-1", user=county_staff, **(fields | {"amount": "500.00"})
     )
     assert (again, created, created_again) == (first, True, False)
+    with pytest.raises(IdempotencyKeyReused):
+        donation_record_idempotent(
+            idempotency_key="tx-20190908-1", user=county_staff, **(fields | {"amount": "600"})
+        )
     assert Donation.objects.get().amount == Decimal("500.00")
 
 
@@ -524,16 +529,16 @@ def test_refused_attempt_leaves_the_key_free_for_the_retry(branch):
     assert created and Donation.objects.get() == donation
 
 
-def test_key_used_in_another_region_is_not_revealed(county_staff, outsider, branch, gunan_branch):
-    donation_record_idempotent(
-        idempotency_key="shared", branch=branch, amount="1", channel="cash", received_on=SEPT_8
+def test_a_key_is_each_users_own(county_staff, outsider, branch, gunan_branch):
+    fields = {"amount": "1", "channel": "cash", "received_on": SEPT_8}
+    ours, _ = donation_record_idempotent(
+        idempotency_key="shared", branch=branch, user=county_staff, **fields
     )
-    fields = {"branch": gunan_branch, "amount": "1", "channel": "cash", "received_on": SEPT_8}
-    errors = errors_of(
-        donation_record_idempotent, idempotency_key="shared", user=outsider, **fields
+    theirs, created = donation_record_idempotent(
+        idempotency_key="shared", branch=gunan_branch, user=outsider, **fields
     )
-    assert errors == {"idempotency_key": ["This idempotency key is already in use."]}
-    assert Donation.objects.get().branch == branch
+    assert created and ours != theirs
+    assert (ours.branch, theirs.branch) == (branch, gunan_branch)
 
 
 def test_idempotent_record_refuses_viewers_and_unknown_fields(city_official, branch):
@@ -764,5 +769,7 @@ def test_concurrent_reversals_of_one_donation_make_one_entry(transactional_db):
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert (len(reversals), len(refused)) == (1, 4)
     # Threads run in the default language: compare codes, not messages.
-    assert {error.error_dict["donation"][0].code for error in refused} == {"reversed"}
+    assert {error.error_dict["donation"][0].code for error in refused} == {
+        "donation_already_reversed"
+    }
     assert Donation.objects.get(reverses=original) == reversals[0]

@@ -139,6 +139,7 @@ def test_an_unknown_query_parameter_is_400(api, county_staff):
         "detail": "Invalid input.",
         "code": "invalid",
         "errors": {"colour": ["Unknown query parameter."]},
+        "codes": {"colour": ["unknown_parameter"]},
     }
 
 
@@ -173,10 +174,18 @@ def test_lists_are_paged_with_count_next_and_previous(api, county_staff):
 
 
 @pytest.mark.django_db
-def test_page_size_is_capped_at_1000(api, superuser):
-    data = api(superuser).get("/api/v1/regions/", {"page_size": 5000}).json()
+def test_a_page_holds_up_to_1000_records(api, superuser):
+    data = api(superuser).get("/api/v1/regions/", {"page_size": 1000}).json()
     assert data["count"] > 1000
     assert len(data["results"]) == 1000
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", ["5000", "1001", "0", "-3", "x", "２"])
+def test_a_page_size_out_of_range_is_refused(api, county_staff, size):
+    response = api(county_staff).get("/api/v1/branches/", {"page_size": size})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"page_size": ["页面大小须为 1 到 1000 的整数。"]}
 
 
 @pytest.mark.django_db
@@ -441,3 +450,65 @@ def test_twenty_concurrent_retries_with_one_key_record_one_donation(server):
     assert sorted(r.status_code for r in responses) == [200] * 19 + [201]
     assert {r.json()["id"] for r in responses} == {Donation.objects.get().pk}
     assert Donation.objects.get().amount == Decimal("5169000.00")
+
+
+def test_concurrent_retries_with_one_key_from_two_users_record_one_donation_each(server):
+    branch = BranchFactory()
+    body = {"branch": branch.pk, "amount": "100.00", "channel": "bank", "received_on": "2026-09-08"}
+    headers = {}
+    for name in ("http-cashier-1", "http-cashier-2"):
+        user = make_user(name, region=QINGYUAN, role=UserRole.STAFF)
+        headers[name] = {
+            "Authorization": f"Token {Token.objects.create(user=user).key}",
+            "Idempotency-Key": "bank-20260908-0001",
+        }
+
+    def post(name):
+        answer = requests.post(
+            f"{server}/api/v1/donations/", json=body, headers=headers[name], timeout=60
+        )
+        return name, answer.status_code, answer.json()["id"]
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(post, [*headers] * 10))
+    for name in headers:
+        mine = [(status, donation) for who, status, donation in answers if who == name]
+        assert sorted(status for status, _ in mine) == [200] * 9 + [201]
+        assert len({donation for _, donation in mine}) == 1
+    assert Donation.objects.count() == 2
+    assert {d.recorded_by.username for d in Donation.objects.all()} == set(headers)
+
+
+def test_a_used_key_with_another_body_is_422_over_http(server):
+    user = make_user("http-cashier", region=QINGYUAN, role=UserRole.STAFF)
+    headers = {
+        "Authorization": f"Token {Token.objects.create(user=user).key}",
+        "Idempotency-Key": "bank-20260908-0002",
+        "Accept-Language": "en",
+    }
+    body = {"branch": BranchFactory().pk, "amount": "100", "channel": "bank"}
+    body["received_on"] = "2026-09-08"
+    url = f"{server}/api/v1/donations/"
+    first = requests.post(url, json=body, headers=headers, timeout=30)
+    same = requests.post(url, json=body | {"amount": "100.00"}, headers=headers, timeout=30)
+    other = requests.post(url, json=body | {"amount": "101"}, headers=headers, timeout=30)
+    assert [a.status_code for a in (first, same, other)] == [201, 200, 422]
+    assert other.json()["code"] == "idempotency_key_reused"
+    assert Donation.objects.get().amount == Decimal("100.00")
+
+
+def test_answers_say_where_the_client_stands_against_its_rate_limit(server, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "rate", "3/min", raising=False)
+    url = f"{server}/api/v1/auth/token/"
+    answers = [requests.post(url, json={}, timeout=30) for _ in range(4)]
+    assert [a.status_code for a in answers] == [400, 400, 400, 429]
+    assert [a.headers["RateLimit-Limit"] for a in answers] == ["3"] * 4
+    assert [a.headers["RateLimit-Remaining"] for a in answers] == ["2", "1", "0", "0"]
+    assert all(0 < int(a.headers["RateLimit-Reset"]) <= 60 for a in answers)
+    assert 0 < int(answers[-1].headers["Retry-After"]) <= 60
+    user = make_user("http-reader", region=QINGYUAN, role=UserRole.VIEWER)
+    token = {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+    me = [requests.get(f"{server}/api/v1/me/", headers=token, timeout=30) for _ in range(2)]
+    limit = int(me[0].headers["RateLimit-Limit"])
+    remaining = [int(a.headers["RateLimit-Remaining"]) for a in me]
+    assert remaining == [limit - 1, limit - 2]

@@ -6,6 +6,8 @@ donation and no summary row may remain; the client gets a clear JSON error in it
 and records the donation with a retry under the same Idempotency-Key.
 """
 
+import json
+
 import psycopg2
 import pytest
 import requests
@@ -168,14 +170,15 @@ def test_a_database_error_in_the_admin_is_a_503_page_in_english_on_request(
     assert "The database cannot be reached at the moment" in response.text
 
 
-def test_a_body_with_too_many_fields_is_a_json_400(client, county_staff):
+def test_a_body_too_large_is_a_json_400_and_a_form_body_a_415(client, county_staff, settings):
     client.force_login(county_staff)
-    body = "&".join(f"ids={n}" for n in range(1200))
-    response = client.post(
-        "/api/v1/service-records/approve/", body, content_type="application/x-www-form-urlencoded"
-    )
-    assert response.status_code == 400
-    assert response.json()["code"] == "invalid"
+    url = "/api/v1/service-records/approve/"
+    body = json.dumps({"ids": list(range(settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 7))})
+    response = client.post(url, body, content_type="application/json")
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    form = "&".join(f"ids={n}" for n in range(1200))
+    response = client.post(url, form, content_type="application/x-www-form-urlencoded")
+    assert (response.status_code, response.json()["code"]) == (415, "unsupported_media_type")
 
 
 def test_a_refused_statement_on_a_page_is_not_called_an_outage(client, county_staff, monkeypatch):

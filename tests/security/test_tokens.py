@@ -110,7 +110,9 @@ def test_the_token_endpoint_replaces_an_expired_token_and_says_when_it_ends(clie
     old = Token.objects.get(user=holder)
     age(old, 91)
     answer = client.post(
-        "/api/v1/auth/token/", {"username": "holder", "password": "Redcross-2026a"}
+        "/api/v1/auth/token/",
+        {"username": "holder", "password": "Redcross-2026a"},
+        content_type="application/json",
     ).json()
     assert answer["token"] != old.key
     new = Token.objects.get(user=holder)
@@ -121,7 +123,9 @@ def test_the_token_endpoint_replaces_an_expired_token_and_says_when_it_ends(clie
     assert answers(client, old.key) == 401
     # Asked again before it expires: the same token, the same end.
     again = client.post(
-        "/api/v1/auth/token/", {"username": "holder", "password": "Redcross-2026a"}
+        "/api/v1/auth/token/",
+        {"username": "holder", "password": "Redcross-2026a"},
+        content_type="application/json",
     ).json()
     assert (again["token"], again["expires_at"]) == (answer["token"], answer["expires_at"])
 
