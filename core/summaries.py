@@ -119,6 +119,8 @@ class Summary:
     rows from the records (slots ``{key}``: the region key, ``{where}``: the subtree filter);
     ``maintain`` adds hand-written trigger bodies per table (reading ``{changes}``),
     ``declare`` their PL/pgSQL variables, ``functions`` the functions they call.
+    ``verified`` is False for a table that counts writes rather than records (nothing to
+    rebuild it from): ``verify_rollups`` leaves it out.
     """
 
     grain: int = TOWNSHIP_GRAIN
@@ -130,6 +132,7 @@ class Summary:
     maintain: dict[str, str] = field(default_factory=dict)
     declare: dict[str, str] = field(default_factory=dict)
     functions: tuple[Function, ...] = ()
+    verified: bool = True
 
     def at(self, grain: int) -> Summary:
         """The same figures at another grain, kept from the same records."""

@@ -39,9 +39,11 @@ from django.db import connections, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
+from core.regions import ancestor_codes
 from core.routers import read_alias
 from core.summaries import (
     MONEY,
+    TOWNSHIP_GRAIN,
     ZEROS,
     Computed,
     Figure,
@@ -57,6 +59,7 @@ from orgs import summaries as orgs_summaries
 from orgs.choices import CODE_LENGTH, TERRITORIAL_KINDS, BranchStatus, RegionKind, RegionLevel
 from orgs.models import Branch, Region
 from orgs.summaries import CountyCoverageSummary, TownshipSummary
+from reports.models import RegionChange
 
 #: The ``level`` of the whole country's rollup (``region=None``).
 COUNTRY = "country"
@@ -435,3 +438,21 @@ def coverage_gaps(*, region: Region | None, level: str) -> QuerySet[Region]:
 def rollup_rows(*, region: Region | None = None, year: int | None = None) -> list[dict]:
     """The children of ``region_rollup`` as flat rows for tables and CSV (same queries)."""
     return [child.as_row() for child in region_rollup(region=region, year=year).children]
+
+
+def subtree_changes(code: str) -> tuple[int, datetime | None]:
+    """How many rows were ever written in the subtree of ``code`` (``''``: the country) or at
+    a region above it, and when last (reports.RegionChange): one query, no figure computed.
+
+    The count only grows, so an unchanged count means unchanged figures. A village's rows
+    are counted at its township: its siblings' writes count for it too.
+    """
+    code = code[:TOWNSHIP_GRAIN]
+    above = ["", *ancestor_codes(code)] if code else []
+    with connections[summary_alias()].cursor() as cursor:
+        cursor.execute(
+            f"SELECT coalesce(sum(changes), 0), max(changed_at) FROM {RegionChange._meta.db_table}"  # noqa: S608
+            " WHERE region_code LIKE %s OR region_code = ANY(%s)",
+            [f"{code}%", above],
+        )
+        return cursor.fetchone()

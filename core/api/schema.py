@@ -91,10 +91,15 @@ class PortalAutoSchema(AutoSchema):
             if status in ("429", "503"):
                 headers = {**headers, **RETRY_AFTER}
             if headers:
-                response["headers"] = {
-                    name: {"schema": {"type": "integer", "minimum": 0}, "description": str(text)}
-                    for name, text in headers.items()
-                }
+                response.setdefault("headers", {}).update(
+                    {
+                        name: {
+                            "schema": {"type": "integer", "minimum": 0},
+                            "description": str(text),
+                        }
+                        for name, text in headers.items()
+                    }
+                )
         return operation
 
     def error_statuses(self, operation: dict) -> set[int]:

@@ -512,3 +512,48 @@ def test_answers_say_where_the_client_stands_against_its_rate_limit(server, monk
     limit = int(me[0].headers["RateLimit-Limit"])
     remaining = [int(a.headers["RateLimit-Remaining"]) for a in me]
     assert remaining == [limit - 1, limit - 2]
+
+
+def test_a_rollup_answers_304_while_nothing_in_its_region_changed(server):
+    user = make_user("http-official", region=QINGYUAN, role=UserRole.STAFF)
+    auth = {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+    url = f"{server}/api/v1/regions/{QINGYUAN}/rollup/"
+
+    def get(*, etag=None, **params):
+        headers = auth | ({"If-None-Match": etag} if etag else {})
+        return requests.get(url, params=params, headers=headers, timeout=30)
+
+    BranchFactory()  # a write in the county: its counter exists
+    first = get()
+    etag = first.headers["ETag"]
+    assert (first.status_code, first.headers["Cache-Control"]) == (
+        200,
+        "private, max-age=0, must-revalidate",
+    )
+    assert "Last-Modified" in first.headers
+    unchanged = get(etag=etag)
+    assert (unchanged.status_code, unchanged.content, unchanged.headers["ETag"]) == (304, b"", etag)
+
+    # A write in the sibling county changes nothing here; another year is another answer.
+    elsewhere = Region.objects.filter(parent_id=JIZHOU, level="township").first()
+    DonationFactory(branch=BranchFactory(region_id=elsewhere.code))
+    assert get(etag=etag).status_code == 304
+    assert get(etag=etag, year=2019).status_code == 200
+
+    # A donation in the county: the figures and the ETag change.
+    DonationFactory(branch=BranchFactory(), amount=Decimal("88.00"))
+    changed = get(etag=etag)
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+    assert Decimal(changed.json()["donations"]["amount"]) == Decimal(
+        first.json()["donations"]["amount"]
+    ) + Decimal("88.00")
+    assert get(etag=changed.headers["ETag"]).status_code == 304
+
+    # Out of the user's scope, an ETag reveals nothing: 404 as always.
+    outside = requests.get(
+        f"{server}/api/v1/regions/{JIZHOU}/rollup/",
+        headers=auth | {"If-None-Match": "*"},
+        timeout=30,
+    )
+    assert outside.status_code == 404

@@ -18,6 +18,7 @@ from members.summaries import MemberSummary
 from orgs.choices import BranchKind, BranchStatus
 from orgs.models import Assessment, Branch, Standard
 from orgs.summaries import BranchSummary, LatestAssessment, TownshipSummary
+from reports.rollups import subtree_changes
 from tests.conftest import JIZHOU, QINGYUAN, TIANYU
 from tests.factories import (
     BranchFactory,
@@ -129,6 +130,15 @@ def test_repair_rewrites_the_summaries_from_the_records(mixed_writes, tamper):
         verify()
     assert "Differences repaired: " in verify("--repair")
     assert CLEAN in verify()
+
+
+def test_a_repair_changes_every_rollups_etag_and_a_clean_verify_none(mixed_writes):
+    before = subtree_changes(QINGYUAN)[0]
+    assert CLEAN in verify("--repair")
+    assert subtree_changes(QINGYUAN)[0] == before
+    DonationSummary.objects.update(amount=F("amount") * 2)
+    verify("--repair")
+    assert subtree_changes(QINGYUAN)[0] > before
 
 
 def test_repaired_summaries_keep_following_new_writes(mixed_writes):
