@@ -4,7 +4,8 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils.text import capfirst, format_lazy
+from django.forms.utils import pretty_name
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as drf_filters
 from drf_spectacular.types import OpenApiTypes
@@ -107,7 +108,7 @@ class OrderingFilter(django_filters.OrderingFilter):
         # django-filter formats the descending labels when the class is defined, in the
         # language active then; lazy labels follow the language of each request instead.
         ascending = [
-            (param, labels.get(field, capfirst(param.replace("_", " "))))
+            (param, labels.get(field, _(pretty_name(param))))
             for field, param in fields.items()
         ]
         descending = [
