@@ -108,8 +108,7 @@ class OrderingFilter(django_filters.OrderingFilter):
         # django-filter formats the descending labels when the class is defined, in the
         # language active then; lazy labels follow the language of each request instead.
         ascending = [
-            (param, labels.get(field, _(pretty_name(param))))
-            for field, param in fields.items()
+            (param, labels.get(field, _(pretty_name(param)))) for field, param in fields.items()
         ]
         descending = [
             (f"-{param}", labels.get(f"-{param}", format_lazy(DESCENDING, label)))
