@@ -1,5 +1,7 @@
 """Reads of the orgs app: branches with their latest assessment, regions and standards a user sees."""
 
+from collections.abc import Iterable
+
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length
 from django.shortcuts import get_object_or_404
@@ -54,6 +56,33 @@ def region_search(*, user, query: str, limit: int = 20) -> QuerySet[Region]:
     else:
         regions = regions.filter(name__icontains=query)
     return regions.order_by(Length("code"), "code")[:limit]
+
+
+def region_exact(*, user, query: str) -> Region | None:
+    """The current region in the user's scope whose code is ``query``, or the only one whose
+    name is ``query`` exactly; None when there is none or several share the name (one query)."""
+    query = query.strip()
+    if not query:
+        return None
+    regions = Region.objects.visible_to(user).current()
+    field = "code" if query.isdigit() else "name"
+    found = list(regions.filter(**{field: query})[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def region_paths(regions: Iterable[Region]) -> dict[str, list[str]]:
+    """Each region's names from its province down to itself, by code: what tells same-named
+    regions apart (one query for all of them)."""
+    regions = list(regions)
+    above = {code for region in regions for code in region.ancestor_codes}
+    names = dict(Region.objects.filter(code__in=above).values_list("code", "name"))
+    return {
+        region.code: [
+            *(names[code] for code in region.ancestor_codes if code in names),
+            region.name,
+        ]
+        for region in regions
+    }
 
 
 def region_list(*, user) -> QuerySet[Region]:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import sees_country
-from orgs.selectors import branch_get, region_search
+from orgs.selectors import branch_get, region_exact, region_paths, region_search
 from portal.forms import GapLevelForm, RegionSearchForm, YearForm
 from reports import dashboard
 from reports.rollups import coverage_gaps
@@ -79,12 +79,18 @@ def _gaps(request, *, region):
 @require_GET
 @login_required
 def search(request):
-    """Regions in scope by name or code: one match opens its dashboard, several are listed."""
+    """Regions in scope by name or code: an exact code or name, or one match, opens its
+    dashboard; several are listed with their paths (吉安市 › 青原区 › 新圩镇 › 新圩村委会)."""
     form = RegionSearchForm(request.GET)
     query = form.query()
     regions = list(region_search(user=request.user, query=query))
-    if len(regions) == 1:
-        return redirect(reverse("portal:region_dashboard", args=[regions[0].code]))
+    exact = region_exact(user=request.user, query=query) if len(regions) > 1 else None
+    if len(regions) == 1 or exact is not None:
+        target = exact or regions[0]
+        return redirect(reverse("portal:region_dashboard", args=[target.code]))
+    paths = region_paths(regions)
+    for region in regions:
+        region.path = paths[region.code]
     context = {"form": form, "search_query": query, "regions": regions}
     return render(request, "portal/search.html", context)
 

@@ -558,3 +558,27 @@ def test_not_found_page_keeps_the_portals_layout(rf, county_staff):
     request.user = county_staff
     html = render_to_string("portal/404.html", request=request)
     assert 'href="/"' in html and "portal.css" in html
+
+
+def test_same_named_regions_are_told_apart_by_their_paths(client, city_official):
+    client.force_login(city_official)
+    response = client.get("/search/?q=新圩村委会")
+    regions = response.context["regions"]
+    assert [region.code for region in regions] == ["360803102200", "360826109204"]
+    assert [" › ".join(region.path) for region in regions] == [
+        "江西省 › 吉安市 › 青原区 › 新圩镇 › 新圩村委会",
+        "江西省 › 吉安市 › 泰和县 › 沙村镇 › 新圩村委会",
+    ]
+    html = response.content.decode()
+    assert "青原区 › 新圩镇 › " in html
+    assert 'href="/regions/360803102200/"' in html
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [(QINGYUAN, QINGYUAN), ("青原区", QINGYUAN), ("3608", JIAN), (" 新圩镇 ", "360803102")],
+)
+def test_an_exact_code_or_name_opens_that_region(client, city_official, query, code):
+    client.force_login(city_official)
+    response = client.get("/search/", {"q": query})
+    assert (response.status_code, response["Location"]) == (302, f"/regions/{code}/")
