@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from core.access import Action, can, in_scope, sees_country
@@ -103,6 +104,13 @@ def _signed(value, formatted) -> str:
     if value < 0:
         return f"−{formatted(abs(value))}"
     return f"±{formatted(value)}"
+
+
+@register.filter
+def unbroken(text) -> str:
+    """The text in a span no line breaks (a figure: +¥1,234.57亿 would otherwise break after
+    the sign or before the unit)."""
+    return format_html('<span class="unbroken">{}</span>', text)
 
 
 @register.filter

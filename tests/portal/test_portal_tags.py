@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from portal.templatetags.portal_tags import figure_compact, signed, yuan, yuan_compact
+from portal.templatetags.portal_tags import figure_compact, signed, unbroken, yuan, yuan_compact
 
 
 @pytest.mark.parametrize(
@@ -85,3 +85,8 @@ def test_the_filters_in_a_template():
     with translation.override("zh-hans"):
         html = template.render(Context({"v": Decimal("18156600")}))
     assert html == '<span title="¥18,156,600.00">¥1,815.66万</span>'
+
+
+def test_a_figure_stays_in_one_piece_and_escaped():
+    assert unbroken("+¥1,234.57亿") == '<span class="unbroken">+¥1,234.57亿</span>'
+    assert unbroken("<b>") == '<span class="unbroken">&lt;b&gt;</span>'
