@@ -414,6 +414,23 @@ def test_dashboard_without_any_chart_leaves_out_the_charts(client, county_staff)
     assert 'class="charts"' not in response.content.decode()
 
 
+def test_township_dashboard_queries_stay_fixed_when_its_villages_double(
+    client, county_staff, django_assert_num_queries
+):
+    villages, _township, _branches = tianyu_villages(covered=2)
+    client.force_login(county_staff)
+
+    def render():
+        # As the city's (15, see above), and 16 the villages covered, from the records.
+        with django_assert_num_queries(16):
+            return client.get(dashboard(TIANYU, year=YEAR))
+
+    assert render().context["charts"]["coverage"]["covered"] == [1, 1, 0, 0, 0, 0, 0, 0]
+    for village in villages[2:4]:
+        BranchFactory(region_id=village.code, kind=BranchKind.COMMUNITY)
+    assert render().context["charts"]["coverage"]["covered"] == [1, 1, 1, 1, 0, 0, 0, 0]
+
+
 def test_key_figure_cards_show_money_compact_with_the_exact_amount_in_a_tooltip(
     client, city_official
 ):
@@ -586,6 +603,10 @@ def test_branch_page_shows_leadership_teams_members_and_net_money(
     assert panels.donations["cash"] == Decimal("330000.00")  # the reversal cancels 1,000
     assert panels.donations["count"] == 1
     assert page_of(response).figures["members_active"][0] == 1
+    assert (
+        '<span class="figure__value" title="¥330,000.00"><span class="unbroken">¥33.00万</span>'
+        in html
+    )
 
 
 def test_branch_page_lists_leadership_president_first(client, county_staff, tianyu_branch):
