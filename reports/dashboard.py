@@ -3,8 +3,8 @@
 Every figure comes from ``reports.rollups``; this module adds the per-month donations with
 last year's totals, the breadcrumbs and the branch page's lists, each one query, and shapes
 the figures for the templates and charts without touching the database again. A dashboard
-reads summaries only, in one snapshot with its rollup (a township's months excepted: they
-come from its own records, finer than the month summary's county grain).
+reads summaries only, in one snapshot with its rollup (a township's months and its
+villages' coverage excepted: they come from its own records, finer than the summaries).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from reports.rollups import (
     one_snapshot,
     region_rollup,
     summary_alias,
+    units_covered,
 )
 
 ZERO = Decimal("0")
@@ -246,12 +247,28 @@ def chart_level(rollup: RegionRollup) -> str | None:
     return levels[-1] if levels else None
 
 
-def child_rows(*, rollup: RegionRollup, level: str | None) -> list[dict]:
+def unit_coverage(*, region: Region | None, rollup: RegionRollup, level: str | None) -> dict:
+    """The coverage of each child that is itself a unit of ``level`` (a township's villages:
+    1/1 covered, 0/1 not), by code; empty (no query) for children above ``level``.
+
+    The coverage summaries stop at the township (their villages have no row of their own),
+    so these come from the records (one query); children that coverage does not count have
+    none.
+    """
+    if not level or not rollup.children or rollup.children[0].level != level:
+        return {}
+    covered = units_covered(region=region, level=level)
+    return {code: Coverage.of(int(is_covered), 1) for code, is_covered in covered.items()}
+
+
+def child_rows(*, rollup: RegionRollup, level: str | None, units: dict | None = None) -> list[dict]:
     """The child regions for the table, as flat rows (``as_row``) with the coverage of
-    ``level`` and their rank by money raised (no query).
+    ``level`` (from ``units`` for children that are units of that level, see
+    ``unit_coverage``) and their rank by money raised (no query).
 
     Children that raised nothing have no rank.
     """
+    units = units or {}
     rows = [child.as_row() for child in rollup.children]
     raised = sorted(
         (row for row in rows if row["donations_amount"] > 0),
@@ -259,7 +276,11 @@ def child_rows(*, rollup: RegionRollup, level: str | None) -> list[dict]:
     )
     rank = {row["code"]: position for position, row in enumerate(raised, start=1)}
     return [
-        row | {"coverage": _coverage_at(child, level), "rank": rank.get(row["code"])}
+        row
+        | {
+            "coverage": units.get(child.code) or _coverage_at(child, level),
+            "rank": rank.get(row["code"]),
+        }
         for child, row in zip(rollup.children, rows, strict=True)
     ]
 
@@ -320,6 +341,19 @@ def _ranking_chart(rows: list[dict]) -> dict:
         "values": [_number(row["donations_amount"]) for row in top],
         "series": str(_("Money raised")),
     }
+
+
+def charts_shown(charts: dict) -> list[str]:
+    """The charts with something to draw, by name: the page shows only these (a chart with
+    nothing to draw is left out, never drawn empty)."""
+    drawable = {
+        "coverage": bool(charts["coverage"]["names"]),
+        "kinds": bool(charts["kinds"]["items"]),
+        "campaigns": bool(charts["campaigns"]["names"]),
+        "months": any(charts["months"]["cash"]) or any(charts["months"]["in_kind"]),
+        "ranking": bool(charts["ranking"]["names"]),
+    }
+    return [name for name, shown in drawable.items() if shown]
 
 
 def _number(value: Decimal | int) -> float:
@@ -383,14 +417,17 @@ def region_dashboard(*, user, region: Region | None, year: int) -> dict:
     with one_snapshot(using=summary_alias()):
         rollup = region_rollup(region=region, year=year)
         months, previous = donation_months(code=region.code if region else None, year=year)
-    level = chart_level(rollup)
-    rows = child_rows(rollup=rollup, level=level)
+        level = chart_level(rollup)
+        units = unit_coverage(region=region, rollup=rollup, level=level)
+    rows = child_rows(rollup=rollup, level=level, units=units)
+    charts = chart_data(rollup=rollup, rows=rows, level=level, months=months)
     return {
         "rollup": rollup,
         "figures": key_figures(rollup=rollup, previous=previous),
         "rows": rows,
         "chart_level": level,
-        "charts": chart_data(rollup=rollup, rows=rows, level=level, months=months),
+        "charts": charts,
+        "charts_shown": charts_shown(charts),
         "breadcrumbs": region_breadcrumbs(user=user, region=region),
         "branches": list(region_branches(user=user, region=region)[:REGION_BRANCHES]),
         "as_of": rollup.as_of,

@@ -421,9 +421,28 @@ def coverage_gaps(*, region: Region | None, level: str) -> QuerySet[Region]:
     Empty when ``level`` is not below the region. Reads the records (one query when
     evaluated), so a list is always exact.
     """
+    units, covering = _counted_units(region=region, level=level)
+    return units.filter(~Exists(covering)).select_related("parent").order_by("code")
+
+
+def units_covered(*, region: Region | None, level: str) -> dict[str, bool]:
+    """Every unit of ``level`` below ``region`` (None: the country) that coverage counts, by
+    code: whether an active territorial branch of that level covers it.
+
+    The per-unit side of the coverage figures, for children finer than every coverage
+    summary (a township's villages). Reads the records (one query); empty when ``level`` is
+    not below the region.
+    """
+    units, covering = _counted_units(region=region, level=level)
+    return dict(units.annotate(covered=Exists(covering)).values_list("code", "covered"))
+
+
+def _counted_units(*, region: Region | None, level: str) -> tuple[QuerySet[Region], QuerySet]:
+    """The units of ``level`` below ``region`` that coverage counts, and the active branches
+    that would cover one of them (``OuterRef("pk")``)."""
     level = RegionLevel(level)
     if region is not None and CODE_LENGTH[level] <= len(region.code):
-        return Region.objects.none()
+        return Region.objects.none(), Branch.objects.none()
     units = Region.objects.filter(level=level).current()
     if region is not None:
         units = units.within(region.code)
@@ -432,7 +451,7 @@ def coverage_gaps(*, region: Region | None, level: str) -> QuerySet[Region]:
     covering = Branch.objects.filter(
         region=OuterRef("pk"), kind=KIND_AT_LEVEL[level], status=BranchStatus.ACTIVE
     )
-    return units.filter(~Exists(covering)).select_related("parent").order_by("code")
+    return units, covering
 
 
 def rollup_rows(*, region: Region | None = None, year: int | None = None) -> list[dict]:

@@ -1,9 +1,11 @@
 """Formatting of the dashboards' figures: money, counts, ratios and year-on-year changes."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from core.access import Action, can, in_scope, sees_country
 from orgs.choices import RegionLevel
@@ -17,6 +19,36 @@ def yuan(value) -> str:
     if value is None or value == "":
         return "—"
     return f"¥{Decimal(value):,.2f}"
+
+
+CENT = Decimal("0.01")
+#: The units of a compact amount, smallest first: 万 (10⁴) and 亿 (10⁸) in Chinese; the
+#: English pages count in millions and billions (an amount under a million stays exact).
+COMPACT_UNITS = {
+    "zh": ((Decimal(10**4), "万"), (Decimal(10**8), "亿")),
+    "en": ((Decimal(10**6), "M"), (Decimal(10**9), "B")),
+}
+
+
+@register.filter
+def yuan_compact(value) -> str:
+    """An amount short enough for a key-figure card: ¥1,815.66万 in Chinese, ¥18.16M in
+    English, to the hundredth of the unit (half up); exact under the smallest unit
+    (¥9,999.99); −¥666.00 below zero. Decimal arithmetic only: the exact amount goes in a
+    tooltip or a table (``yuan``)."""
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(value)
+    sign = "−" if amount < 0 else ""
+    amount = abs(amount)
+    language = "zh" if (get_language() or "zh").startswith("zh") else "en"
+    shown, shown_unit, shown_size = amount.quantize(CENT, rounding=ROUND_HALF_UP), "", 1
+    for size, unit in COMPACT_UNITS[language]:
+        # The next unit once the figure as shown reaches it: ¥1.00亿, not ¥10,000.00万.
+        if shown * shown_size >= size:
+            shown = (amount / size).quantize(CENT, rounding=ROUND_HALF_UP)
+            shown_unit, shown_size = unit, size
+    return f"{sign if shown else ''}¥{shown:,.2f}{shown_unit}"
 
 
 @register.filter
@@ -46,16 +78,39 @@ def figure_value(value, kind: str) -> str:
 
 
 @register.filter
+def figure_compact(value, kind: str) -> str:
+    """A key figure formatted to fit its card: money compact (``yuan_compact``), the other
+    kinds as ``figure_value``."""
+    return yuan_compact(value) if kind == "money" else number(value)
+
+
+@register.filter
 def signed(value, kind: str = "count") -> str:
-    """A change with its sign: +12, −3, ±0."""
+    """A change with its sign, short enough for a card: +12, −3, ±0, +¥3.30万."""
+    return _signed(value, lambda amount: figure_compact(amount, kind))
+
+
+@register.filter
+def signed_exact(value, kind: str = "count") -> str:
+    """A change with its sign, exact: +¥33,000.00 (a card's tooltip)."""
+    return _signed(value, lambda amount: figure_value(amount, kind))
+
+
+def _signed(value, formatted) -> str:
     if value is None:
         return ""
-    formatted = figure_value(abs(value), kind)
     if value > 0:
-        return f"+{formatted}"
+        return f"+{formatted(value)}"
     if value < 0:
-        return f"−{formatted}"
-    return f"±{formatted}"
+        return f"−{formatted(abs(value))}"
+    return f"±{formatted(value)}"
+
+
+@register.filter
+def unbroken(text) -> str:
+    """The text in a span no line breaks (a figure: +¥1,234.57亿 would otherwise break after
+    the sign or before the unit)."""
+    return format_html('<span class="unbroken">{}</span>', text)
 
 
 @register.filter

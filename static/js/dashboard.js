@@ -195,8 +195,9 @@
       var name = element.dataset.chart;
       var option = builders[name] && builders[name](data[name]);
       if (!option) {
-        element.classList.add("chart--empty");
-        element.textContent = element.dataset.empty || "—";
+        /* The page leaves out a chart with nothing to draw; should one slip through, it goes
+           too, rather than stand empty beside figures that say otherwise. */
+        (element.closest(".panel") || element).remove();
         return;
       }
       var chart = window.echarts.init(element, null, { renderer: "canvas", locale: locale() });

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from funds.choices import DonationKind
 from members.choices import PositionRole, ServiceRecordStatus
-from orgs.choices import BranchKind, RegionKind, RegionLevel
+from orgs.choices import BranchKind, BranchStatus, RegionKind, RegionLevel
 from orgs.models import Branch, Region
 from orgs.services import assessment_record
 from reports.rollups import coverage_gaps, region_rollup
@@ -315,6 +315,136 @@ def test_chart_data_carries_the_months_and_campaigns(client, city_official):
     assert rendered["ranking"]["names"][0].endswith("青原区")
 
 
+def tianyu_villages(covered: int) -> tuple[list[Region], Branch, list[Branch]]:
+    """天玉镇's eight villages, its township society, and village branches in the first
+    ``covered`` of them."""
+    villages = list(Region.objects.filter(parent_id=TIANYU).order_by("code"))
+    township = BranchFactory(name="天玉镇红十字会")
+    branches = [
+        BranchFactory(
+            region_id=village.code, kind=BranchKind.COMMUNITY, name=f"{village.name}红十字会"
+        )
+        for village in villages[:covered]
+    ]
+    return villages, township, branches
+
+
+def test_township_dashboard_charts_the_coverage_of_its_villages(client, county_staff):
+    villages, township, _branches = tianyu_villages(covered=2)
+    BranchFactory(
+        region_id=villages[2].code, kind=BranchKind.COMMUNITY, status=BranchStatus.DISSOLVED
+    )
+    DonationFactory(branch=township, amount=Decimal("214675.00"))
+    client.force_login(county_staff)
+    response = client.get(dashboard(TIANYU, year=YEAR))
+    assert page_of(response).figures["coverage_community"] == (2, "8")
+    coverage = response.context["charts"]["coverage"]
+    assert len(villages) == 8
+    assert coverage["names"] == [village.name for village in villages]
+    assert coverage["covered"] == [1, 1, 0, 0, 0, 0, 0, 0]
+    assert coverage["uncovered"] == [0, 0, 1, 1, 1, 1, 1, 1]
+    rows = {row["code"]: row for row in response.context["rows"]}
+    assert (
+        rows[villages[0].code]["coverage"].covered,
+        rows[villages[0].code]["coverage"].total,
+    ) == (1, 1)
+    assert (
+        rows[villages[2].code]["coverage"].covered,
+        rows[villages[2].code]["coverage"].total,
+    ) == (0, 1)
+    html = response.content.decode()
+    assert 'data-chart="coverage"' in html
+
+
+def test_a_village_that_coverage_does_not_count_has_no_coverage(client, county_staff):
+    villages, _township, _branches = tianyu_villages(covered=1)
+    Region.objects.filter(code=villages[0].code).update(valid_to=datetime.date(2020, 1, 1))
+    client.force_login(county_staff)
+    response = client.get(dashboard(TIANYU, year=YEAR))
+    rows = {row["code"]: row for row in response.context["rows"]}
+    assert rows[villages[0].code]["coverage"] is None
+    assert response.context["charts"]["coverage"]["names"] == [v.name for v in villages[1:]]
+    assert page_of(response).figures["coverage_community"] == (0, "7")
+
+
+def test_charts_with_nothing_to_draw_are_left_out(client, county_staff):
+    """天玉镇 raised its money at its own society: no village to rank, no campaign."""
+    _villages, township, _branches = tianyu_villages(covered=2)
+    DonationFactory(branch=township, amount=Decimal("214675.00"))
+    client.force_login(county_staff)
+    response = client.get(dashboard(TIANYU, year=YEAR))
+    assert page_of(response).figures["donations_amount"][0] == Decimal("214675.00")
+    assert response.context["charts_shown"] == ["coverage", "kinds", "months"]
+    html = response.content.decode()
+    for shown in ("coverage", "kinds", "months"):
+        assert f'data-chart="{shown}"' in html
+    for left_out in ("campaigns", "ranking"):
+        assert f'data-chart="{left_out}"' not in html
+    assert "data-empty" not in html
+
+    response = client.get(dashboard(TIANYU, year=YEAR + 1))
+    assert response.context["charts_shown"] == ["coverage", "kinds"]
+
+
+def test_charts_with_something_to_draw_are_shown(client, county_staff):
+    villages, _township, branches = tianyu_villages(covered=2)
+    campaign = CampaignFactory(name="99公益日 2019")
+    DonationFactory(branch=branches[1], campaign=campaign, amount=Decimal("14675.00"))
+    client.force_login(county_staff)
+    response = client.get(dashboard(TIANYU, year=YEAR))
+    assert response.context["charts_shown"] == [
+        "coverage",
+        "kinds",
+        "campaigns",
+        "months",
+        "ranking",
+    ]
+    assert response.context["charts"]["ranking"]["names"] == [f"1. {villages[1].name}"]
+    html = response.content.decode()
+    for shown in response.context["charts_shown"]:
+        assert f'data-chart="{shown}"' in html
+
+
+def test_dashboard_without_any_chart_leaves_out_the_charts(client, county_staff):
+    """A village (no children, no branch, no money): no chart at all."""
+    village = Region.objects.filter(parent_id=TIANYU).order_by("code").first()
+    client.force_login(county_staff)
+    response = client.get(dashboard(village.code, year=YEAR))
+    assert response.context["charts_shown"] == []
+    assert 'class="charts"' not in response.content.decode()
+
+
+def test_township_dashboard_queries_stay_fixed_when_its_villages_double(
+    client, county_staff, django_assert_num_queries
+):
+    villages, _township, _branches = tianyu_villages(covered=2)
+    client.force_login(county_staff)
+
+    def render():
+        # As the city's (15, see above), and 16 the villages covered, from the records.
+        with django_assert_num_queries(16):
+            return client.get(dashboard(TIANYU, year=YEAR))
+
+    assert render().context["charts"]["coverage"]["covered"] == [1, 1, 0, 0, 0, 0, 0, 0]
+    for village in villages[2:4]:
+        BranchFactory(region_id=village.code, kind=BranchKind.COMMUNITY)
+    assert render().context["charts"]["coverage"]["covered"] == [1, 1, 1, 1, 0, 0, 0, 0]
+
+
+def test_key_figure_cards_show_money_compact_with_the_exact_amount_in_a_tooltip(
+    client, city_official
+):
+    DonationFactory(branch=BranchFactory(), amount=Decimal("18156600.00"))
+    DonationFactory(branch=BranchFactory(region_id=JIZHOU_TOWN), amount=Decimal("186096000.00"))
+    client.force_login(city_official)
+    html = client.get(dashboard(JIAN, year=YEAR)).content.decode()
+    card = re.search(r'data-figure="donations_amount">.*?</li>', html, re.S).group()
+    assert 'title="¥204,252,600.00"' in card
+    assert "¥2.04亿" in card and "204,252,600" not in re.sub(r'title="[^"]*"', "", card)
+    # The table keeps the exact figures.
+    assert "¥18,156,600.00" in html and "¥186,096,000.00" in html
+
+
 def test_dashboard_offers_the_apis_exports_of_the_table(client, city_official):
     client.force_login(city_official)
     html = client.get(dashboard(JIAN, year=YEAR)).content.decode()
@@ -473,6 +603,10 @@ def test_branch_page_shows_leadership_teams_members_and_net_money(
     assert panels.donations["cash"] == Decimal("330000.00")  # the reversal cancels 1,000
     assert panels.donations["count"] == 1
     assert page_of(response).figures["members_active"][0] == 1
+    assert (
+        '<span class="figure__value" title="¥330,000.00"><span class="unbroken">¥33.00万</span>'
+        in html
+    )
 
 
 def test_branch_page_lists_leadership_president_first(client, county_staff, tianyu_branch):
