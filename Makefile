@@ -6,6 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 CATALOG := locale/zh_Hans/LC_MESSAGES/django.po
+# The JavaScript catalog (djangojs) holds only vendored messages (the admin's scripts):
+# the portal's own scripts carry no translatable text.
+JS_CATALOG := locale/zh_Hans/LC_MESSAGES/djangojs.po
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -60,9 +63,10 @@ lint: install  ## ruff, import contracts, Django checks, missing migrations, tra
 	DEBUG=1 $(MANAGE) check_catalog
 
 .PHONY: messages
-messages: install  ## refresh the zh_Hans catalog (with the vendored third-party messages) and compile it
+messages: install  ## refresh the zh_Hans catalogs (with the vendored third-party messages) and compile it
 	DEBUG=1 $(MANAGE) makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=node_modules --ignore=static
 	msgcat --use-first -o $(CATALOG) $(CATALOG) locale/vendor/*.zh_Hans.po
+	msgcat --use-first -o $(JS_CATALOG) locale/vendor/djangojs/*.zh_Hans.po
 	DEBUG=1 $(MANAGE) compilemessages -l zh_Hans --ignore=.venv
 
 # The benchmark runs on its own database, never the portal's: BENCH_DATABASE_URL names it

@@ -6,6 +6,7 @@ the user may see (else 404). Users who may see ID and phone numbers in full see 
 and each such page is logged once (``PersonalDataView``); the others see masks.
 """
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
@@ -89,12 +90,34 @@ def _events(event_model, obj) -> list:
     return list(event_model.objects.filter(pgh_obj_id=obj.pk).order_by("pgh_id"))
 
 
+def record_type_name(label: str) -> str:
+    """The kind of record a model label (``members.Member``) names, in the reader's language."""
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
+
+
+class RecordTypeFilter(admin.SimpleListFilter):
+    """The ``model`` column by the kinds' names, not their labels."""
+
+    title = _("Record type")
+    parameter_name = "model"
+
+    def lookups(self, request, model_admin):
+        labels = model_admin.get_queryset(request).order_by().values_list("model", flat=True)
+        return [(label, record_type_name(label)) for label in sorted(set(labels))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(model=self.value()) if self.value() else queryset
+
+
 @admin.register(PersonalDataView)
 class PersonalDataViewAdmin(admin.ModelAdmin):
     """Who saw ID and phone numbers in full: for admins (their subtree's users) and superusers."""
 
-    list_display = ["created_at", "username", "user_region", "source", "model", "ids", "ip"]
-    list_filter = ["source", "model"]
+    list_display = ["created_at", "username", "user_region", "source", "record_type", "ids", "ip"]
+    list_filter = ["source", RecordTypeFilter]
     search_fields = ["username", "=user_region"]
     date_hierarchy = "created_at"
     show_full_result_count = False
@@ -105,7 +128,7 @@ class PersonalDataViewAdmin(admin.ModelAdmin):
         "source",
         "ip",
         "url",
-        "model",
+        "record_type",
         "object_ids",
         "fields",
     ]
@@ -113,6 +136,10 @@ class PersonalDataViewAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return visible_to(request.user, super().get_queryset(request))
+
+    @admin.display(description=_("Record type"), ordering="model")
+    def record_type(self, obj):
+        return record_type_name(obj.model)
 
     @admin.display(description=_("Record ids"))
     def ids(self, obj):

@@ -13,3 +13,7 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("", include("portal.pages")),
 ]
+
+#: Pages answer a refusal with templates/403.html (what the role allows instead); the API
+#: keeps its JSON errors.
+handler403 = "portal.views.permission_denied"

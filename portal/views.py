@@ -2,13 +2,13 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.access import sees_country
+from core.access import AccessDenied, UserRole, is_signed_in, sees_country
 from orgs.selectors import branch_get, region_exact, region_paths, region_search
 from portal.forms import GapLevelForm, RegionSearchForm, YearForm
 from reports import dashboard
@@ -130,3 +130,24 @@ def sessions(request):
         key=lambda s: (s.session_key != current, -(s.last_seen or s.expire_date).timestamp()),
     )
     return render(request, "registration/sessions.html", {"sessions": rows, "current": current})
+
+
+def permission_denied(request, exception=None):
+    """Every PermissionDenied of a page (handler403): what the user's role allows instead.
+
+    The API answers its refusals itself ({"detail", "code"} JSON, core.api.base); a refusal
+    that reaches this handler under /api/ gets the same shape, never an HTML page.
+    """
+    if request.path.startswith("/api/"):
+        detail = str(exception) or str(AccessDenied.default_message)
+        return JsonResponse({"detail": detail, "code": "permission_denied"}, status=403)
+    user = request.user
+    message = str(exception) if isinstance(exception, AccessDenied) else ""
+    context = {
+        "message": message,
+        "signed_in": is_signed_in(user),
+        "role": user.get_role_display() if is_signed_in(user) and user.role else "",
+        "is_viewer": is_signed_in(user) and user.role == UserRole.VIEWER and not user.is_superuser,
+        "scope_region": None if sees_country(user) else getattr(user, "region", None),
+    }
+    return render(request, "403.html", context, status=403)
