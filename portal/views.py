@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.access import AccessDenied, UserRole, is_signed_in, sees_country
+from core.access import AccessDenied, Action, can, is_signed_in, sees_country
 from orgs.selectors import branch_get, region_exact, region_paths, region_search
 from portal.forms import GapLevelForm, RegionSearchForm, YearForm
 from reports import dashboard
@@ -147,7 +147,8 @@ def permission_denied(request, exception=None):
         "message": message,
         "signed_in": is_signed_in(user),
         "role": user.get_role_display() if is_signed_in(user) and user.role else "",
-        "is_viewer": is_signed_in(user) and user.role == UserRole.VIEWER and not user.is_superuser,
+        # A role that may only read records (viewers, and the security and audit roles).
+        "is_viewer": is_signed_in(user) and not can(user, Action.CHANGE),
         "scope_region": None if sees_country(user) else getattr(user, "region", None),
     }
     return render(request, "403.html", context, status=403)
