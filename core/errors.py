@@ -100,9 +100,11 @@ def code_of(error: ValidationError) -> str:
     return error.code or getattr(error.message, "code", None) or "invalid"
 
 
-def coded_messages(error: ValidationError) -> list[Coded]:
-    """An error's messages with their codes, for rules that return messages."""
+def coded_messages(errors: list[ValidationError]) -> list[Coded]:
+    """The messages of a list of Django ValidationErrors (an ``error_list``, or a field's
+    list of an ``error_dict``), each with its code: for rules that return messages and for
+    the API's error answers."""
     return [
         coded(code_of(item), (item.message % item.params) if item.params else item.message)
-        for item in error.error_list
+        for item in errors
     ]

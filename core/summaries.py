@@ -120,7 +120,7 @@ class Summary:
     ``maintain`` adds hand-written trigger bodies per table (reading ``{changes}``),
     ``declare`` their PL/pgSQL variables, ``functions`` the functions they call.
     ``verified`` is False for a table that counts writes rather than records (nothing to
-    rebuild it from): ``verify_rollups`` leaves it out.
+    rebuild it from): ``verify_rollups`` leaves it out and a new one starts empty.
     """
 
     grain: int = TOWNSHIP_GRAIN
@@ -757,7 +757,8 @@ def _stale_steps(cursor, app_label: str, declared: set[str]) -> list[tuple[str, 
 
 
 def _new_tables(cursor, app_label: str) -> list[type[SummaryTable]]:
-    """The app's generated summary tables that no installed function writes yet."""
+    """The app's generated summary tables that no installed function writes yet (a table
+    that is not ``verified`` has no records to be filled from: it starts empty)."""
     cursor.execute(
         "SELECT string_agg(p.prosrc, ' ') FROM pg_proc p"
         " JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema()"
@@ -768,6 +769,7 @@ def _new_tables(cursor, app_label: str) -> list[type[SummaryTable]]:
         for model in summary_tables()
         if model._meta.app_label == app_label
         and not model.summary.rebuild
+        and model.summary.verified
         and f"INSERT INTO {model._meta.db_table} " not in written
     ]
 

@@ -114,7 +114,7 @@ def amount_errors(value) -> list[str]:
     try:
         parse_amount(value)
     except ValidationError as error:
-        return coded_messages(error)
+        return coded_messages(error.error_list)
     return []
 
 
@@ -207,7 +207,7 @@ def donor_identifier_errors(kind: str, identifier: str) -> list[str]:
     try:
         check(identifier)
     except ValidationError as error:
-        return coded_messages(error)
+        return coded_messages(error.error_list)
     return []
 
 

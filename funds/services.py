@@ -237,28 +237,24 @@ def _entry_of_key(key: str, user: User | None) -> Donation | None:
 
 
 def _records(donation: Donation, given: dict) -> bool:
-    """Whether ``donation`` is what ``donation_record`` called with ``given`` records."""
+    """Whether ``donation`` is what ``donation_record`` called with ``given`` records (the
+    values read as the insert reads them: text stripped, the amount parsed)."""
+    given = _stripped(given)
     try:
         amount = parse_amount(given["amount"])
     except ValidationError:
         return False
-    texts = ("in_kind_description", "designation", "note")
     related = ("branch", "donor", "campaign")
+    stored = ("channel", "received_on", "kind", "designated", "matching")
+    texts = ("in_kind_description", "designation", "note")
     return (
         donation.reverses_id is None
         and donation.amount == amount
         and all(
             getattr(donation, f"{name}_id") == getattr(given[name], "pk", None) for name in related
         )
-        and all(
-            getattr(donation, name) == given[name]
-            for name in ("channel", "received_on", "kind", "designated", "matching")
-        )
-        and all(getattr(donation, name) == given[name].strip() for name in texts)
-        and (
-            not (given["receipt_no"] or "").strip()
-            or donation.receipt_no == given["receipt_no"].strip()
-        )
+        and all(getattr(donation, name) == given[name] for name in (*stored, *texts))
+        and (not given["receipt_no"] or donation.receipt_no == given["receipt_no"])
     )
 
 

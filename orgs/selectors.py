@@ -70,16 +70,17 @@ def region_exact(*, user, query: str) -> Region | None:
     return found[0] if len(found) == 1 else None
 
 
-def region_paths(regions: Iterable[Region]) -> dict[str, list[str]]:
-    """Each region's names from its province down to itself, by code: what tells same-named
-    regions apart (one query for all of them)."""
+def region_paths(regions: Iterable[Region]) -> dict[str, list[tuple[str, str]]]:
+    """Each region's ``(code, name)`` from its province down to itself, by code: the
+    breadcrumbs of a page, and what tells same-named regions apart in a search. One query for
+    all of them (none when every region is a province)."""
     regions = list(regions)
     above = {code for region in regions for code in region.ancestor_codes}
     names = dict(Region.objects.filter(code__in=above).values_list("code", "name"))
     return {
         region.code: [
-            *(names[code] for code in region.ancestor_codes if code in names),
-            region.name,
+            *((code, names[code]) for code in region.ancestor_codes if code in names),
+            (region.code, region.name),
         ]
         for region in regions
     }

@@ -1,16 +1,19 @@
 """Pages officials and staff open in the browser: thin views over the dashboard selectors."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import AccessDenied, Action, can, is_signed_in, sees_country
 from orgs.selectors import branch_get, region_exact, region_paths, region_search
 from portal.forms import GapLevelForm, RegionSearchForm, YearForm
+from portal.models import Session
 from reports import dashboard
 from reports.rollups import coverage_gaps
 
@@ -90,7 +93,7 @@ def search(request):
         return redirect(reverse("portal:region_dashboard", args=[target.code]))
     paths = region_paths(regions)
     for region in regions:
-        region.path = paths[region.code]
+        region.path = [name for _code, name in paths[region.code]]
     context = {"form": form, "search_query": query, "regions": regions}
     return render(request, "portal/search.html", context)
 
@@ -109,11 +112,6 @@ def branch_detail(request, pk: int):
 def sessions(request):
     """The user's own sessions, this one first; POST ends one of them (``end``: its key) or
     every other one (``end`` = ``others``)."""
-    from django.contrib import messages
-    from django.utils import timezone
-
-    from portal.models import Session
-
     mine = Session.objects.filter(user=request.user, expire_date__gt=timezone.now())
     current = request.session.session_key
     if request.method == "POST":

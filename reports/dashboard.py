@@ -30,7 +30,7 @@ from members.models import Member, Position, VolunteerTeam
 from members.summaries import CountyServiceHoursSummary, ServiceHoursSummary
 from orgs.choices import CODE_LENGTH, BranchKind, RegionLevel
 from orgs.models import Branch, Region
-from orgs.selectors import branch_list
+from orgs.selectors import branch_list, region_paths
 from reports.rollups import (
     FIGURES,
     Coverage,
@@ -85,12 +85,11 @@ def region_breadcrumbs(*, user, region: Region | None) -> list[dict]:
 
     One query (none for the country and for provinces).
     """
-    if region is None or not region.ancestor_codes:
+    if region is None:
         return []
-    ancestors = Region.objects.filter(code__in=region.ancestor_codes).order_by("code")
+    *ancestors, _own = region_paths([region])[region.code]
     return [
-        {"code": code, "name": name, "in_scope": in_scope(user, code)}
-        for code, name in ancestors.values_list("code", "name")
+        {"code": code, "name": name, "in_scope": in_scope(user, code)} for code, name in ancestors
     ]
 
 

@@ -53,7 +53,6 @@ class RegionChange(SummaryTable):
     summary = Summary(
         grain=TOWNSHIP_GRAIN,
         maintain={table: count_changes(code, join) for table, (code, join) in TRACKED.items()},
-        rebuild="SELECT region_code, changes, changed_at FROM reports_regionchange WHERE FALSE",
         verified=False,
     )
 

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
@@ -14,6 +15,13 @@ def token_expires(issued: datetime) -> datetime | None:
     return issued + timedelta(days=days) if days else None
 
 
+def token_expired(token) -> bool:
+    """Whether ``token`` is past its expiry (the one test of it: authentication and the
+    token endpoint, which replaces an expired token, both ask it)."""
+    expires = token_expires(token.created)
+    return expires is not None and expires <= timezone.now()
+
+
 class ExpiredToken(exceptions.AuthenticationFailed):
     default_detail = _("Your API token has expired: ask for a new one (POST /api/v1/auth/token/).")
     default_code = "token_expired"
@@ -23,10 +31,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     """DRF's token authentication, refusing a token past its expiry."""
 
     def authenticate_credentials(self, key):
-        from django.utils import timezone
-
         user, token = super().authenticate_credentials(key)
-        expires = token_expires(token.created)
-        if expires is not None and expires <= timezone.now():
+        if token_expired(token):
             raise ExpiredToken()
         return user, token

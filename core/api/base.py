@@ -23,7 +23,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.access import AccessDenied, Action, can
 from core.api.permissions import PortalPagination, RolePermission
-from core.errors import IdempotencyKeyReused, code_of
+from core.errors import IdempotencyKeyReused, coded_messages
 from core.text import ascii_number
 
 __all__ = ["PortalPagination", "RolePermission"]
@@ -226,13 +226,7 @@ def _django_error_detail(exc: DjangoValidationError) -> dict[str, list[ErrorDeta
     message with its rule's code (core.errors)."""
 
     def details(errors) -> list[ErrorDetail]:
-        return [
-            ErrorDetail(
-                (error.message % error.params) if error.params else error.message,
-                code=code_of(error),
-            )
-            for error in errors
-        ]
+        return [ErrorDetail(message, code=message.code) for message in coded_messages(errors)]
 
     if not hasattr(exc, "error_dict"):
         return {api_settings.NON_FIELD_ERRORS_KEY: details(exc.error_list)}

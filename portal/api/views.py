@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import transaction
 from django.http import JsonResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView
@@ -16,7 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.authentication import token_expires
+from core.api.authentication import token_expired, token_expires
 from core.api.schema import SCHEMA_LANGUAGE
 from core.api.throttles import AnonThrottle
 from portal.api.serializers import MeSerializer, TokenSerializer
@@ -46,8 +46,7 @@ class TokenView(ObtainAuthToken):
         user = serializer.validated_data["user"]
         with transaction.atomic():
             token = Token.objects.select_for_update().filter(user=user).first()
-            expires = token_expires(token.created) if token else None
-            if token is not None and expires is not None and expires <= timezone.now():
+            if token is not None and token_expired(token):
                 token.delete()  # an expired token is replaced, never renewed
                 token = None
             if token is None:
