@@ -41,13 +41,21 @@ setup: install  ## migrate, load the regions and the demo data, create demo acco
 	DEBUG=1 $(MANAGE) migrate --no-input
 	DEBUG=1 $(MANAGE) load_regions
 	DEBUG=1 $(MANAGE) load_regions --levels 5 --province 3608
-	DEBUG=1 $(MANAGE) seed_demo
+	DEBUG=1 DEMO_URL=http://$(HOST):$(PORT)/ $(MANAGE) seed_demo
 	DEBUG=1 $(MANAGE) collectstatic --no-input --verbosity 0
 
+# The background worker (import dry runs and imports) runs beside the server and is stopped
+# with it: the EXIT trap ends it however the server stops (Ctrl-C, an error, a kill).
 .PHONY: demo
-demo: setup  ## set up and serve the demo portal on http://127.0.0.1:8000
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+demo: setup  ## set up and serve the demo portal on http://127.0.0.1:8000, with its background worker
+	@echo "Serving on http://$(HOST):$(PORT)/ with the background worker (Ctrl-C stops both)"
+	@DEBUG=1 $(MANAGE) db_worker --no-reload & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+.PHONY: worker
+worker: install  ## run the background worker alone (imports), as `make demo` does beside the server
+	DEBUG=1 $(MANAGE) db_worker
 
 .PHONY: test
 test: install  ## the whole suite (embedded PostgreSQL unless DATABASE_URL is set)
@@ -91,9 +99,15 @@ bench: install  ## measure rollups, dashboards, writes, verify_rollups on the da
 bench-pages: install  ## server time of the dashboard pages on the demo data (after make setup)
 	$(PY) bench/demo_pages.py
 
+.PHONY: bench-personal
+bench-personal: install  ## sign-in, member lists, ID search and export: server time on the demo data (after make setup)
+	$(PY) bench/personal_data.py
+
+ROWS ?= 50000
+
 .PHONY: bench-import
-bench-import: install  ## import a generated 50,000-row donations sheet (.xlsx, .csv): rows/s of dry run and import (after make setup; rolled back)
-	$(PY) bench/import_donations.py $(IMPORT_BENCH_ARGS)
+bench-import: install  ## import a generated donations sheet of ROWS rows (50,000; .xlsx, .csv): dry run and import times (after make setup; rolled back)
+	$(PY) bench/import_donations.py --rows $(ROWS) $(IMPORT_BENCH_ARGS)
 
 # The load test sets up its own database (LOADTEST_DATABASE_URL, default the "loadtest"
 # database on 127.0.0.1:5432), serves it with gunicorn on loopback and drives it with wrk.
@@ -103,6 +117,12 @@ LOADTEST_ARGS ?=
 loadtest: install  ## dashboards, rollup reads and donation writes under load (wrk, 60 s)
 	$(PY) bench/loadtest.py $(LOADTEST_ARGS)
 
+DRILL_ARGS ?=
+
+.PHONY: drill
+drill: install  ## failover drill: a primary and its synchronous standby, the primary lost under load (docs/RELIABILITY.md)
+	$(PY) bench/drill.py $(DRILL_ARGS)
+
 .PHONY: api-client
 api-client: install  ## generate a Python client from the API's schema into a temporary folder and check it
 	@out=$$(mktemp -d) && \
@@ -110,7 +130,7 @@ api-client: install  ## generate a Python client from the API's schema into a te
 	$(PY) -m tests.api.generate $$out/schema.yaml $$out
 
 .PHONY: backup
-backup: install  ## back up the database: make backup [FILE=path.dump]
+backup: install  ## back up the database: make backup [FILE=path.dump] (encrypted when BACKUP_KEY_FILE is set)
 	DEBUG=1 $(MANAGE) backup $(FILE)
 
 .PHONY: restore
@@ -123,6 +143,20 @@ stop-db: install  ## stop the embedded PostgreSQL server
 	$(MANAGE) embedded_db stop
 
 .PHONY: clean
+# The embedded server is stopped before its data is deleted: with the venv's embedded_db
+# command, or, when the venv is gone already, by signalling the postmaster of the pid file.
 clean:  ## remove the venv and the embedded database
-	-$(MANAGE) embedded_db stop 2>/dev/null
+	@pidfile=var/pgdata/postmaster.pid; \
+	if [ -f $$pidfile ]; then \
+		if [ -x $(PY) ]; then $(MANAGE) embedded_db stop || exit 1; \
+		else \
+			pid=$$(head -1 $$pidfile); \
+			if [ "$$(ps -p $$pid -o comm= 2>/dev/null)" = postgres ]; then \
+				echo "Stopping the embedded server (pid $$pid)"; kill -INT $$pid; \
+				for i in $$(seq 100); do ps -p $$pid -o stat= | grep -qv Z || break; sleep 0.2; done; \
+				if ps -p $$pid -o stat= | grep -qv Z; then \
+					echo "The embedded server (pid $$pid) did not stop: var/ is kept."; exit 1; fi; \
+			fi; \
+		fi; \
+	fi
 	rm -rf $(VENV) var

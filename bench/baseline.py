@@ -158,10 +158,17 @@ def api_figures(rollup: dict) -> dict[str, dict]:
     return table
 
 
+#: The figure groups the baseline computes from the records. The fund-use (spending, funds)
+#: and branch-life (activities) figures are checked against the records by verify_rollups.
+COMPARED = ("branches", "members", "volunteers", "donations", "donors", "coverage")
+
+
 def _flatten(node: dict) -> dict:
     flat = figures_row(read_figures(node))
     return {
-        name: Decimal(str(value)) for name, value in flat.items() if not name.endswith("_ratio")
+        name: Decimal(str(value))
+        for name, value in flat.items()
+        if name.split("_", 1)[0] in COMPARED and not name.endswith("_ratio")
     }
 
 

@@ -187,24 +187,17 @@ def prepare(environment: dict) -> None:
 
 SHELL = """
 import json
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from importlib import import_module
-from django.conf import settings
-SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
-from rest_framework.authtoken.models import Token
+from portal.tokens import api_token_issue
+from bench.sessions import verified_session
 from orgs.models import Branch, Region
 from portal.models import User
 user = User.objects.get(username="qingyuan")
-session = SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session.create()
+session_key = verified_session(user)
 branches = list(Branch.objects.within("360803").filter(status="active")
                 .values_list("pk", flat=True)[:20])
 townships = list(Region.objects.filter(parent_id="360803").values_list("code", flat=True)[:8])
-print(json.dumps({"token": Token.objects.get_or_create(user=user)[0].key,
-                  "session": session.session_key, "branches": branches,
+print(json.dumps({"token": api_token_issue(user=user, name="loadtest")[1],
+                  "session": session_key, "branches": branches,
                   "townships": townships}))
 """
 

@@ -228,30 +228,23 @@ def bench_superuser() -> str:
 
 
 def api_token(base: str, password: str) -> str:
-    answer = requests.post(
-        f"{base}/api/v1/auth/token/", json={"username": USERNAME, "password": password}, timeout=30
-    )
+    from bench.sessions import current_code
+    from portal.models import User
+
+    code = current_code(User.objects.get(username=USERNAME))
+    credentials = {"username": USERNAME, "password": password, "otp": code}
+    answer = requests.post(f"{base}/api/v1/auth/token/", json=credentials, timeout=30)
     answer.raise_for_status()
     return answer.json()["token"]
 
 
 def session_cookie() -> str:
     """A signed-in session of the harness's superuser, as a Cookie header value."""
-    from importlib import import_module
-
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
-
+    from bench.sessions import verified_session
     from portal.models import User
 
     user = User.objects.get(username=USERNAME)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    return f"{settings.SESSION_COOKIE_NAME}={verified_session(user)}"
 
 
 def rollup_path(code: str, year: int) -> str:

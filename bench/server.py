@@ -48,11 +48,12 @@ def server_environment(database_url: str, *, conn_max_age: int) -> dict[str, str
 class Gunicorn:
     """A gunicorn master with ``workers`` sync workers, started and stopped by this process."""
 
-    def __init__(self, database_url: str, *, workers: int, conn_max_age: int = 60):
+    def __init__(self, database_url: str, *, workers: int, conn_max_age: int = 60, **settings: str):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.workers = workers
         self.environment = server_environment(database_url, conn_max_age=conn_max_age)
+        self.environment.update(settings)  # further settings, e.g. DATABASE_REPLICA_URL
         self.health: dict = {}
 
     def __enter__(self) -> "Gunicorn":

@@ -389,7 +389,7 @@ DONATION_INSERT = """
 INSERT INTO funds_donation (created_at, updated_at, branch_id, region_code, donor_id,
                             campaign_id, kind, amount, in_kind_description, channel,
                             received_on, receipt_no, designated, designation, matching, reason,
-                            note)
+                            reversal_kind, note)
 SELECT stamp, stamp, branch_id, region_id,
        CASE WHEN r_donor < 0.5 AND donor_n > 0
             THEN donor_lo + floor(r_donor * 2 * donor_n)::bigint END,
@@ -407,7 +407,7 @@ SELECT stamp, stamp, branch_id, region_id,
             ELSE 'cash' END,
        received_on,
        'B' || %(bucket)s || '-' || branch_id || '-' || g,
-       designated, CASE WHEN designated THEN '定向用于困难群众救助' ELSE '' END, false, '', ''
+       designated, CASE WHEN designated THEN '定向用于困难群众救助' ELSE '' END, false, '', '', ''
   FROM (
     SELECT k.*, gd.campaign_id AS giving_day_id, e.campaign_id AS emergency_id,
            k.r_kind < 0.03 AND %(giving_day)s::int IS NULL AS in_kind,
@@ -429,16 +429,17 @@ SELECT stamp, stamp, branch_id, region_id,
  ORDER BY received_on
 """.format(share=BUCKET_SHARE.format(n="a.donations"))  # noqa: S608 (fixed SQL fragments, no input)
 
-# Reversal entries: the negative of every REVERSAL_EVERY-th donation, a few days later.
+# Reversal entries: the negative of every REVERSAL_EVERY-th donation, refunded a few days
+# later (a refund is booked on its own date, as the plain-SQL baseline sums it).
 REVERSAL_INSERT = """
 INSERT INTO funds_donation (created_at, updated_at, branch_id, region_code, donor_id,
                             campaign_id, kind, amount, in_kind_description, channel,
                             received_on, receipt_no, designated, designation, matching, reason,
-                            note, reverses_id)
+                            reversal_kind, note, reverses_id)
 SELECT created_at + interval '3 days', created_at + interval '3 days', branch_id, region_code,
        donor_id, campaign_id, kind, -amount, in_kind_description, channel,
        least(received_on + 3, %(today)s::date), receipt_no || '-R', designated, designation,
-       matching, '重复录入，予以冲销', '', id
+       matching, '捐赠人申请退款', 'refund', '', id
   FROM funds_donation
  WHERE id IN (SELECT generate_series(%(every)s::bigint, max(id), %(every)s) FROM funds_donation)
  ORDER BY id

@@ -13,6 +13,7 @@ roles or region codes.
 
 from enum import StrEnum
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,7 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"
     VIEW_PERSONAL_DATA = "view_personal_data"
     READ_ACCESS_LOG = "read_access_log"
+    READ_AUDIT_TRAIL = "read_audit_trail"
     MAINTAIN = "maintain"
 
 
@@ -77,6 +79,9 @@ ROLES: dict[Action, tuple[str, ...]] = {
     Action.VIEW_PERSONAL_DATA: WRITERS,
     # Who saw personal data in full: admins read the log of their subtree's users.
     Action.READ_ACCESS_LOG: LOG_READERS,
+    # The audit trail of security events (logins, lockouts, tokens, roles, refusals): the
+    # audit administrator only (superusers too, each of their reads recorded as such).
+    Action.READ_AUDIT_TRAIL: (UserRole.AUDITOR,),
     # Correcting national reference data by hand (the region tree, the standards) in the
     # admin site: operators (superusers) only.
     Action.MAINTAIN: (),
@@ -88,6 +93,9 @@ MODEL_ROLES: dict[str, dict[Action, tuple[str, ...]]] = {
     # Construction standards are set by administrators for their region.
     "orgs.standard": {Action.ADD: ADMINS, Action.CHANGE: ADMINS, Action.DELETE: ADMINS},
     "orgs.standarditem": {Action.ADD: ADMINS, Action.CHANGE: ADMINS, Action.DELETE: ADMINS},
+    # The activities a standard requires, and their kinds, are set with the standards.
+    "life.activitykind": {Action.ADD: ADMINS, Action.CHANGE: ADMINS, Action.DELETE: ADMINS},
+    "life.requirement": {Action.ADD: ADMINS, Action.CHANGE: ADMINS, Action.DELETE: ADMINS},
     # Accounts are managed by administrators (and never deleted: deactivated).
     "portal.user": {
         Action.VIEW: ACCOUNT_MANAGERS,
@@ -95,10 +103,28 @@ MODEL_ROLES: dict[str, dict[Action, tuple[str, ...]]] = {
         Action.CHANGE: ACCOUNT_MANAGERS,
         Action.DELETE: (),
     },
+    # Service accounts (accounts of other systems) are accounts like the others.
+    "portal.serviceaccount": {
+        Action.VIEW: ACCOUNT_MANAGERS,
+        Action.ADD: ACCOUNT_MANAGERS,
+        Action.CHANGE: ACCOUNT_MANAGERS,
+        Action.DELETE: (),
+    },
+    # API tokens: every account reads and revokes its own (GET and DELETE /api/v1/tokens/);
+    # account managers those of the accounts they manage (the admin). Tokens are issued by
+    # the token endpoint and the service accounts' page, never added or edited as records.
+    "portal.apitoken": {
+        Action.VIEW: ALL_ROLES,
+        Action.ADD: (),
+        Action.CHANGE: (),
+        Action.DELETE: ALL_ROLES,
+    },
 }
 #: Kinds of record listed with the rows of the regions above the user's: a city's campaigns
 #: and standards are used in its counties. Those rows are read there, never changed.
-LISTED_ABOVE = frozenset({"funds.campaign", "orgs.standard"})
+LISTED_ABOVE = frozenset(
+    {"funds.campaign", "orgs.standard", "life.activitykind", "life.requirement"}
+)
 #: Actions on a record that need the record inside the user's subtree (reading does not:
 #: some lists show the campaigns and standards of the regions above).
 WRITES = frozenset(
@@ -118,6 +144,40 @@ class AccessDenied(PermissionDenied):
 def is_signed_in(user) -> bool:
     """An authenticated, active account."""
     return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def requires_second_factor(user) -> bool:
+    """Whether the user signs in with a second factor (TOTP) after the password: superusers
+    and the roles of ``OTP_REQUIRED_ROLES``, while ``OTP_REQUIRED`` is on (no query)."""
+    if not settings.OTP_REQUIRED or not is_signed_in(user):
+        return False
+    return user.is_superuser or user.role in settings.OTP_REQUIRED_ROLES
+
+
+#: Methods that only read: all a read-only API token may use.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+READ_ONLY_TOKEN = _(
+    "This API token is read-only: it may only read (GET, HEAD, OPTIONS). Ask for a token "
+    "without read_only to make changes."
+)
+
+
+def token_allows(token, method: str) -> bool:
+    """Whether an API token may make a request of ``method``: a read-only token reads only
+    (tokens without the flag, and sessions, are limited by the role alone; no query)."""
+    return not getattr(token, "read_only", False) or method.upper() in SAFE_METHODS
+
+
+def is_interactive(user) -> bool:
+    """Whether the account may sign in with a password (pages, admin, token endpoint):
+    service accounts never do, they call the API with issued tokens (no query)."""
+    return not getattr(user, "is_service_account", False)
+
+
+def is_superuser(user) -> bool:
+    """A signed-in superuser (the audit trail flags their every event)."""
+    return is_signed_in(user) and user.is_superuser
 
 
 def scope_of(user) -> str | None:

@@ -22,17 +22,23 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.core.cache import cache
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.access import Action, can, visible_to, write_target
+from core.attachments import attachment_response
 from core.audit import log_personal_data_shown
 from core.context import Source
 from core.exports import ExportableAdmin
 from core.models import FIRST_YEAR, LAST_YEAR
+from core.money import yuan
 
 #: A search term that may be a phone, ID or credit-code number (or part of one).
 PERSONAL_NUMBER = re.compile(r"[0-9A-Za-z*]{6,}")
@@ -119,6 +125,18 @@ def masked_column(field: str, mask: Callable[[str], str], description) -> Callab
 
     # Exports write the field in full for the users who may see it (portal.exports).
     column.personal_field, column.mask = field, mask
+    return column
+
+
+def money_column(field: str, description) -> Callable:
+    """An admin column showing the amount ``field`` as every page shows money (``core.money``):
+    ``¥1,000.00``, ``−¥666.00``. Exports write the amount itself (a number)."""
+
+    @admin.display(description=description, ordering=field)
+    def column(model_admin, obj):
+        return yuan(getattr(obj, field))
+
+    column.money_field = field
     return column
 
 
@@ -440,3 +458,32 @@ class ReadOnlyTabularInline(ScopedTabularInline):
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
+
+
+class AttachmentAdmin:
+    """Mixed into the admin of records that keep a file (``attachment``): a download link for
+    a list or form column and ``<id>/attachment/``, which hands the file out for a record the
+    user may see (404 elsewhere)."""
+
+    def attachment_link(self, obj) -> str:
+        if not obj.attachment:
+            return "-"
+        url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_attachment", args=[obj.pk]
+        )
+        return format_html('<a href="{}">{}</a>', url, gettext("Download"))
+
+    def get_urls(self):
+        attachment = path(
+            "<path:object_id>/attachment/",
+            self.admin_site.admin_view(self.attachment_view),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_attachment",
+        )
+        # Before the catch-all "<object_id>/" pattern of the default URLs.
+        return [attachment, *super().get_urls()]
+
+    def attachment_view(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not obj.attachment:
+            raise Http404
+        return attachment_response(obj.attachment)

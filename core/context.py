@@ -68,26 +68,30 @@ class ContextEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
-def context_metadata(*, source: str, user=None, request=None) -> dict:
-    """The metadata stored with each write: source, user id and name, address, path."""
+def context_metadata(*, source: str, user=None, request=None, reason: str = "") -> dict:
+    """The metadata stored with each write: source, user id and name, address, path, and
+    the reason when one is given (e.g. the region vintage that moved a branch)."""
     if user is None and request is not None:
         who, name = _RequestUser(request, "pk"), _RequestUser(request, "username")
     else:
         signed_in = user is not None and user.is_authenticated
         who = user.pk if signed_in else None
         name = user.get_username() if signed_in else None
-    return {
+    metadata = {
         "source": str(source),
         "user": who,
         "username": name,
         "ip": client_address(request),
         "url": request.get_full_path() if request is not None else None,
     }
+    if reason:
+        metadata["reason"] = str(reason)
+    return metadata
 
 
 @contextmanager
-def write_context(*, source: str, user=None, request=None) -> Iterator[None]:
-    """Attach {source, user, username, ip, url} to every write inside the block.
+def write_context(*, source: str, user=None, request=None, reason: str = "") -> Iterator[None]:
+    """Attach {source, user, username, ip, url[, reason]} to every write inside the block.
 
     A nested block shares the outer block's context id; its values win inside it (an import
     started from a page is recorded as "import"), and the outer values come back after it.
@@ -95,7 +99,9 @@ def write_context(*, source: str, user=None, request=None) -> Iterator[None]:
     outer = getattr(pghistory.runtime._tracker, "value", None)
     saved = dict(outer.metadata) if outer is not None else None
     try:
-        with pghistory.context(**context_metadata(source=source, user=user, request=request)):
+        with pghistory.context(
+            **context_metadata(source=source, user=user, request=request, reason=reason)
+        ):
             yield
     finally:
         if outer is not None:

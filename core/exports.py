@@ -10,6 +10,10 @@ import write the import template's columns, so an exported file imports unchange
 others write the list's columns. Phone and ID numbers are masked for users who may not
 see them in full; a file with full numbers is logged. Rows are read in chunks and written
 as they come: the CSV is streamed, the workbook is written to a temporary file.
+
+Workbooks read well in Excel: a bold, frozen header row; columns as wide as their first
+rows' content (within bounds); money as ``#,##0.00``, counts as ``#,##0``, ratios (stored as
+fractions) as ``0.0%``, dates as date cells.
 """
 
 import codecs
@@ -18,11 +22,13 @@ import csv
 import datetime
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import partial
-from itertools import chain
+from itertools import chain, islice
 
+from django.conf import settings
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import label_for_field, lookup_field
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -42,9 +48,11 @@ from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from core.access import Action, can
-from core.audit import log_personal_data_shown
+from core.audit import AuditKind, log_personal_data_shown, log_security_event
 from core.context import Source
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -58,6 +66,17 @@ FORMAT_VAR = "format"
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
 #: Set on the request of an export: its changelist skips the COUNT and the page.
 EXPORTING = "_admin_export"
+
+#: Excel number formats of exported cells.
+MONEY = "#,##0.00"
+COUNT = "#,##0"
+RATIO = "0.0%"
+DATE = "yyyy-mm-dd"
+DATETIME = "yyyy-mm-dd hh:mm:ss"
+#: Column widths, in Excel's character units (a Chinese character takes two).
+MIN_WIDTH, MAX_WIDTH = 8, 60
+#: Rows held to fit the column widths before the sheet is written (memory stays bounded).
+WIDTH_ROWS = 200
 
 
 def safe_cell(value):
@@ -101,29 +120,118 @@ def csv_chunks(rows: Iterable[list], batch: int = 200) -> Iterator[bytes]:
         yield "".join(lines).encode()
 
 
-def xlsx_cell(sheet, value):
-    """Text as a text cell, never a formula; characters XML cannot carry are dropped."""
-    if not isinstance(value, str):
+def xlsx_cell(sheet, value, number_format: str | None = None):
+    """Text as a text cell, never a formula; characters XML cannot carry are dropped.
+
+    Numbers and dates get ``number_format``, else the format their type reads best in.
+    """
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value)))
+        cell.data_type = "s"
+        return cell
+    number_format = number_format or format_of(value)
+    if number_format is None:
         return value
-    cell = WriteOnlyCell(sheet, safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value)))
-    cell.data_type = "s"
+    cell = WriteOnlyCell(sheet, value)
+    cell.number_format = number_format
     return cell
+
+
+def format_of(value) -> str | None:
+    """The number format a value reads best in: dates as dates, counts and amounts grouped.
+
+    A Decimal keeps its places (hours ``2.5`` → ``#,##0.0``; yuan ``1000.00`` → ``MONEY``).
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return DATETIME
+    if isinstance(value, datetime.date):
+        return DATE
+    if isinstance(value, int):
+        return COUNT
+    if isinstance(value, Decimal) and value.is_finite():
+        places = min(max(-value.as_tuple().exponent, 0), 6)
+        return f"{COUNT}.{'0' * places}" if places else COUNT
+    if isinstance(value, float):
+        return MONEY
+    return None
+
+
+def shown_width(value, number_format: str | None = None) -> int:
+    """About how many character widths Excel needs to show ``value`` (Chinese count two)."""
+    if value is None:
+        return 0
+    number_format = number_format or format_of(value)
+    if isinstance(value, datetime.datetime):
+        text = "2024-03-05 12:00:00"
+    elif isinstance(value, datetime.date):
+        text = "2024-03-05"
+    elif number_format == RATIO and isinstance(value, int | float | Decimal):
+        text = f"{value:.1%}"
+    elif number_format and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        places = len(number_format.rpartition(".")[2]) if "." in number_format else 0
+        text = f"{value:,.{places}f}"
+    else:
+        text = str(value)
+    return max(
+        sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+        for line in text.splitlines() or [""]
+    )
+
+
+def column_widths(rows: list[list], formats: Sequence[str | None] = ()) -> list[int]:
+    """Each column's width for ``rows`` (the header and the first rows), within bounds."""
+    widths: list[int] = []
+    for row in rows:
+        widths.extend([0] * (len(row) - len(widths)))
+        for i, value in enumerate(row):
+            number_format = formats[i] if i < len(formats) else None
+            widths[i] = max(widths[i], shown_width(value, number_format))
+    return [min(MAX_WIDTH, max(MIN_WIDTH, width + 2)) for width in widths]
 
 
 class TooManyRows(Exception):
     """More rows than a sheet holds (Excel stops at 1,048,576)."""
 
 
-def xlsx_write(rows: Iterable[list], *, title: str, file) -> None:
-    """Write ``rows`` to ``file`` as a workbook of one sheet, holding no rows in memory."""
+def xlsx_write(
+    rows: Iterable[list], *, title: str, file, formats: Sequence[str | None] = ()
+) -> None:
+    """Write ``rows`` (the header first) to ``file`` as a workbook of one sheet.
+
+    ``formats`` gives a column's number format (None: by the value's type). The header is
+    bold and frozen; the widths are fitted to the first ``WIDTH_ROWS`` rows, the only rows
+    held in memory.
+    """
+    rows = iter(rows)
+    first = list(islice(rows, WIDTH_ROWS + 1))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE_FORBIDDEN.sub(" ", title)[:31])
-    for number, row in enumerate(rows, start=1):
+    for index, width in enumerate(column_widths(first, formats), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    for number, row in enumerate(chain(first, rows), start=1):
         if number > XLSX_MAX_ROWS:
             sheet.close()  # ends the sheet's writer and removes its temporary file
             raise TooManyRows
-        sheet.append([xlsx_cell(sheet, value) for value in row])
+        if number == 1:
+            sheet.append([header_cell(sheet, value) for value in row])
+            continue
+        sheet.append(
+            [
+                xlsx_cell(sheet, value, formats[i] if i < len(formats) else None)
+                for i, value in enumerate(row)
+            ]
+        )
     workbook.save(file)
+
+
+def header_cell(sheet, value):
+    """A header cell: bold text."""
+    cell = xlsx_cell(sheet, str(value) if value is not None else "")
+    cell.font = Font(bold=True)
+    return cell
 
 
 def csv_response(header: list, rows: Iterable[list], *, filename: str) -> StreamingHttpResponse:
@@ -135,12 +243,18 @@ def csv_response(header: list, rows: Iterable[list], *, filename: str) -> Stream
     return response
 
 
-def xlsx_response(header: list, rows: Iterable[list], *, filename: str) -> HttpResponse:
-    """The workbook, written to a temporary file first (a zip cannot be streamed as built)."""
+def xlsx_response(
+    header: list, rows: Iterable[list], *, filename: str, formats: Sequence[str | None] = ()
+) -> HttpResponse:
+    """The workbook, written to a temporary file first (a zip cannot be streamed as built).
+
+    ``formats``: the columns' number formats (``xlsx_write``)."""
     # FileResponse closes the file, which removes it, once the response is sent.
     file = tempfile.TemporaryFile()  # noqa: SIM115
     try:
-        xlsx_write(chain([header], rows), title=filename.rsplit("-", 1)[0], file=file)
+        xlsx_write(
+            chain([header], rows), title=filename.rsplit("-", 1)[0], file=file, formats=formats
+        )
     except TooManyRows:
         file.close()
         message = gettext("Too many rows for one Excel sheet: filter the list or export CSV.")
@@ -172,6 +286,36 @@ def register_import_specs(lookup: Callable) -> None:
 def import_spec(model):
     """The import specification of ``model``, or None."""
     return _import_spec_lookup(model) if _import_spec_lookup is not None else None
+
+
+#: ``queue(request, model_admin, format_)`` → the response to a list too long to write in
+#: the request, installed by the imports app (imports.exports.export_queue), which writes it
+#: in the background worker through ``ExportableAdmin.export_to``.
+_background_export: Callable | None = None
+
+
+def register_background_export(queue: Callable) -> None:
+    """Install the queue of long exports (imports.exports.export_queue)."""
+    global _background_export
+    _background_export = queue
+
+
+def write_file(format_: str, header: list, rows: Iterable[list], *, title: str, file) -> int:
+    """Write the table to the binary ``file`` as ``format_``; the number of rows written."""
+    written = 0
+
+    def counted():
+        nonlocal written
+        for row in rows:
+            written += 1
+            yield row
+
+    if format_ == "xlsx":
+        xlsx_write(chain([header], counted()), title=title, file=file)
+    else:
+        for chunk in csv_chunks(chain([header], counted())):
+            file.write(chunk)
+    return written
 
 
 class ExportableAdmin:
@@ -218,10 +362,38 @@ class ExportableAdmin:
             queryset = self.get_export_queryset(request)
         except IncorrectLookupParameters:
             return HttpResponseBadRequest(gettext("The list's filters are not valid."))
+        log_security_event(
+            AuditKind.EXPORT,
+            request=request,
+            target=self.model,
+            detail={"format": format_, "query": query.urlencode()},
+        )
+        if _background_export is not None and self._long(queryset):
+            return _background_export(request, self, format_)
         header, rows = self.get_export_table(request, queryset)
         extension, respond = WRITERS[format_]
         filename = f"{self.opts.verbose_name_plural}-{timezone.localdate():%Y%m%d}.{extension}"
         return respond([str(label) for label in header], rows, filename=filename)
+
+    def export_to(self, request, format_: str, file) -> int:
+        """Write the list of ``request.GET`` to ``file``, as the worker does for a long one.
+
+        The rows written; raises PermissionDenied, IncorrectLookupParameters or TooManyRows.
+        """
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        queryset = self.get_export_queryset(request)
+        header, rows = self.get_export_table(request, queryset)
+        title = str(self.opts.verbose_name_plural)
+        with translation.override(request.LANGUAGE_CODE):
+            return write_file(
+                format_, [str(label) for label in header], rows, title=title, file=file
+            )
+
+    def _long(self, queryset) -> bool:
+        """Whether the list has more rows than a request writes (one bounded COUNT)."""
+        limit = settings.EXPORT_BACKGROUND_ROWS
+        return queryset.order_by()[: limit + 1].count() > limit
 
     def get_export_queryset(self, request) -> models.QuerySet:
         """The changelist's rows with its filters, search and order, without its COUNT."""
@@ -277,6 +449,9 @@ class ExportableAdmin:
     def _export_column(self, name, full: bool) -> tuple[str, Callable]:
         """A list column's header and how to read its value from a row."""
         label = label_for_field(name, self.model, self)
+        money = getattr(getattr(type(self), str(name), None), "money_field", None)
+        if money is not None:
+            return label, _attribute(money)
         masked = self._personal(name)
         if masked is None:
             return label, partial(_column_value, name, model_admin=self)
@@ -292,7 +467,7 @@ class ExportableAdmin:
         What is personal is what the admins mask: ``masked_<field>`` columns (masked_column),
         on this model or, for a path like ``volunteer__phone``, on the related model.
         """
-        if not isinstance(name, str):
+        if not isinstance(name, str) or name == "__str__":  # the row's name, no field path
             return None
         column = getattr(type(self), name, None)
         if hasattr(column, "personal_field"):
@@ -347,14 +522,18 @@ NUMBER_KINDS = frozenset(["decimal", "amount", "signed_amount"])
 
 
 def spec_rows(spec, queryset, full: bool, personal: list) -> Iterator[list]:
-    """The import template's rows: personal columns masked unless ``full``, numbers as such."""
+    """The import template's rows: personal columns masked unless ``full``, numbers and dates
+    as such (the importer reads number and date cells back as it reads their text)."""
     masks = {} if full else {i: found[1] for i, found in enumerate(personal) if found}
     numbers = [i for i, column in enumerate(spec.columns) if column.kind in NUMBER_KINDS]
+    dates = [i for i, column in enumerate(spec.columns) if column.kind == "date"]
     for row in spec.export_rows(queryset):
         for i, mask in masks.items():
             row[i] = mask(row[i])
         for i in numbers:
             row[i] = Decimal(row[i]) if row[i] else row[i]
+        for i in dates:
+            row[i] = datetime.date.fromisoformat(row[i]) if row[i] else row[i]
         yield row
 
 

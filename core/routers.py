@@ -30,8 +30,9 @@ REPLICA_URL_NAMES = frozenset(
 )
 #: Apps always read from the primary: accounts, sessions, API tokens, permissions, lockouts.
 PRIMARY_APPS = frozenset({"auth", "authtoken", "axes", "contenttypes", "sessions"})
-#: Models always read from the primary.
-PRIMARY_MODELS = frozenset({settings.AUTH_USER_MODEL.lower()})
+#: Models always read from the primary: accounts and their API tokens (a token issued a moment
+#: ago may not have reached the replica yet).
+PRIMARY_MODELS = frozenset({settings.AUTH_USER_MODEL.lower(), "portal.apitoken"})
 DEFAULT = "default"
 
 _replica_reads: ContextVar[bool] = ContextVar("replica_reads", default=False)

@@ -36,13 +36,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.apps import apps
 from django.db import connection, models
+from django.utils.translation import gettext_lazy as _
 
 from core.regions import CODE_LENGTHS
 
@@ -241,7 +242,8 @@ def trigger_functions() -> list[TriggerFunction]:
             bodies.setdefault(table, []).append(body)
         for table, variables in model.summary.declare.items():
             declare.setdefault(table, []).append(variables)
-    owners = {model._meta.db_table: model for model in apps.get_models()}
+    # A proxy model shares its table with the model it stands for, which owns the table.
+    owners = {model._meta.db_table: model for model in apps.get_models() if not model._meta.proxy}
     return [
         TriggerFunction(
             name=f"{table}_{'to_county' if issubclass(owners[table], SummaryTable) else 'summarize'}",
@@ -433,10 +435,12 @@ def _select(
     *,
     group_by: str,
     year: str = "year",
+    cumulative: bool = False,
 ) -> str:
     conditions = ["region_code LIKE %(prefix)s"]
     if "year" in tables[0].summary.keys:
-        conditions.append(f"(%({year})s::int IS NULL OR year = %({year})s::int)")
+        up_to = "<=" if cumulative else "="
+        conditions.append(f"(%({year})s::int IS NULL OR year {up_to} %({year})s::int)")
     return (
         f"SELECT {', '.join(selected)}\n"  # noqa: S608 (declared SQL)
         f"  FROM {rows_sql(tables, length)} s\n"
@@ -455,9 +459,12 @@ def _positions(count: int) -> str:
 
 # The rollup's figures ----------------------------------------------------------------------
 
-#: How a figure is shown: a count, money (yuan, to the fen) or hours (to a tenth).
-COUNT, MONEY, HOURS = "count", "money", "hours"
-ZEROS = {COUNT: 0, MONEY: Decimal("0.00"), HOURS: Decimal("0.0")}
+#: How a figure is shown: a count, money (yuan, to the fen), hours (to a tenth), a share
+#: (to 4 places, null when there is nothing to divide) or a flag (yes or no).
+COUNT, MONEY, HOURS, RATIO, FLAG = "count", "money", "hours", "ratio", "flag"
+ZEROS = {COUNT: 0, MONEY: Decimal("0.00"), HOURS: Decimal("0.0"), RATIO: None, FLAG: False}
+#: The unit a column heading adds to a figure's label: its cells are bare numbers.
+UNITS = {MONEY: _("%(label)s (yuan)"), HOURS: _("%(label)s (hours)")}
 
 
 @dataclass(frozen=True)
@@ -465,19 +472,29 @@ class Figure:
     """A figure of the rollups, named as docs/METRICS.md names it (``group.figure``), read
     from ``tables`` (the coarsest first) for a region and for each of its children.
 
-    ``label`` heads its column in tables and exports; ``title`` names it among a dashboard's
-    key figures (none: it is not one), as a share of the figure ``out_of`` if given; ``help``
-    documents it in the API. A figure of a table keyed by year belongs to the year asked for.
+    ``label`` is its one name (docs/METRICS.md gives the Chinese): the dashboards' cards,
+    charts and table, the exports and the API documentation all say it, tables and exports
+    with the unit (``heading``). ``headline`` shows it among a dashboard's key figures, as a share
+    of the figure ``out_of`` if given; ``help`` documents it in the API. A figure of a table
+    keyed by year belongs to the year asked for, or, ``cumulative``, to every year up to it.
     """
 
     name: str
     tables: tuple[type[SummaryTable], ...]
     _: KW_ONLY
     label: str = ""
-    title: str = ""
+    headline: bool = False
     help: str = ""
     kind: str = COUNT
     out_of: str = ""
+    cumulative: bool = False
+
+    @property
+    def heading(self) -> str:
+        """Its label as a column heading, in the active language: with the unit of money
+        and hours (募集资金（元）), whose cells are bare numbers."""
+        unit = UNITS.get(self.kind)
+        return unit % {"label": self.label} if unit else str(self.label)
 
     @property
     def column(self) -> str:
@@ -585,6 +602,14 @@ class Computed(Figure):
         return _flattened(self.column, value) if self.flat else {}
 
 
+@dataclass(frozen=True)
+class Derived(Figure):
+    """A figure computed from the other figures of the same region (``compute``: from their
+    values by name), declared after them; ``tables`` are those of the figures it reads."""
+
+    compute: Callable[[dict[str, Any]], Any]
+
+
 def _flattened(prefix: str, value: Any) -> dict[str, Any]:
     if dataclasses.is_dataclass(value):
         value = dataclasses.asdict(value)
@@ -601,21 +626,22 @@ def read_together(figures: Iterable[Figure]) -> list[list[Figure]]:
     """The figures read by generated SQL, in statements: one per table of records."""
     statements: dict[tuple[str, ...], list[Figure]] = {}
     for figure in figures:
-        if not isinstance(figure, Computed):
+        if not isinstance(figure, Computed | Derived):
             statements.setdefault(figure.records, []).append(figure)
     return list(statements.values())
 
 
 def figures_sql(figures: Sequence[Figure], length: int) -> str:
     """One SELECT of ``figures`` per child (the codes cut to ``length``; column ``child``),
-    a UNION ALL of one part per family of tables, in aligned columns. Sums are per child and
-    key; a figure kept per region also has the region's own row (``child`` null)."""
+    a UNION ALL of one part per family of tables (and of cumulative figures of them), in
+    aligned columns. Sums are per child and key; a figure kept per region also has the
+    region's own row (``child`` null)."""
     keys = list(dict.fromkeys(figure.key for figure in figures if isinstance(figure, PerKey)))
     families: dict[tuple, list[Figure]] = {}
     for figure in figures:
-        families.setdefault(figure.tables, []).append(figure)
+        families.setdefault((figure.tables, figure.cumulative), []).append(figure)
     parts = []
-    for tables, family in families.items():
+    for (tables, cumulative), family in families.items():
         sums = [figure for figure in family if not isinstance(figure, PerRegion)]
         if sums:
             by = list(dict.fromkeys(f.key for f in sums if isinstance(f, PerKey)))
@@ -624,13 +650,20 @@ def figures_sql(figures: Sequence[Figure], length: int) -> str:
                 _aligned(figure, figure.sql if figure in sums else "") for figure in figures
             ]
             group_by = ", ".join(["1", *(str(keys.index(key) + 2) for key in by)])
-            parts.append(_select(tables, length, selected, group_by=group_by))
+            parts.append(
+                _select(tables, length, selected, group_by=group_by, cumulative=cumulative)
+            )
         parts += [f.sql(figures, keys) for f in family if isinstance(f, PerRegion)]
     return "\nUNION ALL\n".join(parts)
 
 
+#: The type of a figure's empty column in the parts of ``figures_sql`` that do not read it:
+#: typed, so that a UNION of parts of which the first two leave it empty still matches.
+NULLS = {COUNT: "NULL::bigint", MONEY: "NULL::numeric", HOURS: "NULL::numeric"}
+
+
 def _aligned(figure: Figure, sql: str) -> str:
-    return f'{sql or "NULL"} AS "{figure.name}"'
+    return f'{sql or NULLS.get(figure.kind, "NULL")} AS "{figure.name}"'
 
 
 def collect(figures: Sequence[Figure], rows: Iterable[dict]) -> defaultdict:
@@ -757,8 +790,8 @@ def _stale_steps(cursor, app_label: str, declared: set[str]) -> list[tuple[str, 
 
 
 def _new_tables(cursor, app_label: str) -> list[type[SummaryTable]]:
-    """The app's generated summary tables that no installed function writes yet (a table
-    that is not ``verified`` has no records to be filled from: it starts empty)."""
+    """The app's summary tables keyed by region that no installed function writes yet (a
+    table that is not ``verified`` has no records to be filled from: it starts empty)."""
     cursor.execute(
         "SELECT string_agg(p.prosrc, ' ') FROM pg_proc p"
         " JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema()"
@@ -768,10 +801,14 @@ def _new_tables(cursor, app_label: str) -> list[type[SummaryTable]]:
         model
         for model in summary_tables()
         if model._meta.app_label == app_label
-        and not model.summary.rebuild
+        and (not model.summary.rebuild or _keyed_by_region(model))
         and model.summary.verified
         and f"INSERT INTO {model._meta.db_table} " not in written
     ]
+
+
+def _keyed_by_region(model: type[SummaryTable]) -> bool:
+    return any(field.column == "region_code" for field in model._meta.concrete_fields)
 
 
 def _fill_sql(model: type[SummaryTable]) -> str:

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DonorKind(models.TextChoices):
@@ -35,3 +36,30 @@ class DonationStatus(models.TextChoices):
     RECORDED = "recorded", _("Recorded")
     REVERSED = "reversed", _("Reversed")
     REVERSAL = "reversal", _("Reversal entry")
+
+
+class FundKind(models.TextChoices):
+    UNRESTRICTED = "unrestricted", _("Unrestricted")
+    DESIGNATED = "designated", pgettext_lazy("fund kind", "Designated")
+    MATCHING = "matching", _("Matching")
+
+
+class SpendingCategory(models.TextChoices):
+    PROJECT = "project", _("Project spending")
+    AID = "aid", _("Aid")
+    PURCHASE = "purchase", _("In-kind purchase")
+    ADMINISTRATIVE = "administrative", _("Administrative costs")
+
+
+class SpendingStatus(models.TextChoices):
+    RECORDED = "recorded", _("Recorded")
+    REVERSED = "reversed", _("Reversed")
+    REVERSAL = "reversal", _("Reversal entry")
+
+
+class ReversalKind(models.TextChoices):
+    """What a reversal entry does to the figures: a correction (冲正) restates the original's
+    period, a refund (退款) is booked when it happens."""
+
+    CORRECTION = "correction", _("Correction (the original's period loses it)")
+    REFUND = "refund", _("Refund (booked on the day it happens)")

@@ -11,8 +11,8 @@ from core.api.filters import (
     SearchFilter,
     YearFilter,
 )
-from funds.choices import DonationStatus
-from funds.models import Campaign, Donation, Donor
+from funds.choices import DonationStatus, SpendingStatus
+from funds.models import Campaign, Donation, Donor, Fund, Spending
 
 
 class DonorFilterSet(PortalFilterSet):
@@ -57,3 +57,36 @@ class DonationFilterSet(PortalFilterSet):
     class Meta(PortalFilterSet.Meta):
         model = Donation
         fields = ["kind", "channel", "designated", "matching"]
+
+
+class FundFilterSet(PortalFilterSet):
+    region = RegionFilter()
+    branch = IdFilter(field_name="branch")
+    campaign = IdFilter(field_name="campaign")
+    search = SearchFilter(lookups=("name__icontains", "project__icontains"))
+    ordering = OrderingFilter(fields=("id", "balance"))
+
+    class Meta(PortalFilterSet.Meta):
+        model = Fund
+        fields = ["kind"]
+
+
+class SpendingFilterSet(PortalFilterSet):
+    region = RegionFilter()
+    branch = IdFilter(field_name="branch")
+    fund = IdFilter(field_name="fund")
+    # ``status`` is annotated by funds.selectors.spending_list.
+    status = extend_schema_field({"type": "string", "enum": SpendingStatus.values})(
+        ChoiceFilter(choices=SpendingStatus.choices)
+    )
+    spent_after = DateFilter(field_name="spent_on", lookup_expr="gte")
+    spent_before = DateFilter(field_name="spent_on", lookup_expr="lte")
+    year = YearFilter(field_name="spent_on")
+    search = SearchFilter(
+        lookups=("voucher_no__icontains", "payee__icontains", "project__icontains")
+    )
+    ordering = OrderingFilter(fields=("spent_on", "amount", "id"))
+
+    class Meta(PortalFilterSet.Meta):
+        model = Spending
+        fields = ["category"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -25,8 +26,8 @@ from core.errors import code, coded, coded_messages
 from core.models import FIRST_RECORD_DATE
 from core.services import constraint_message
 from core.text import VisibleTextValidator, has_hidden_characters
-from funds.choices import DonationKind, DonorKind
-from funds.models import Donation, Donor
+from funds.choices import DonationKind, DonorKind, FundKind, SpendingCategory
+from funds.models import Donation, Donor, Spending
 from funds.validators import parse_amount, validate_credit_code
 from orgs.choices import BranchStatus
 from orgs.validators import validate_id_number
@@ -56,6 +57,16 @@ RECEIPT_NO_TAKEN = code("receipt_no_taken", "Another donation has this receipt n
 IDEMPOTENCY_KEY_LENGTH = code(
     "idempotency_key_length", "An idempotency key has 1 to 64 characters."
 )
+FUND_OF_OTHER_BRANCH = code("fund_of_other_branch", "The fund belongs to another branch.")
+FUND_OF_OTHER_CAMPAIGN = code(
+    "fund_of_other_campaign", "The fund is designated to another campaign than the gift's."
+)
+FUND_PURPOSE = code("fund_purpose", "A designated fund pays only for its project or purpose.")
+FUND_NO_OVERHEAD = code(
+    "fund_no_overhead", "A designated or matching fund pays no administrative costs."
+)
+FUND_OVERDRAWN = code("fund_overdrawn", "The fund's balance is less than the amount.")
+VOUCHER_NO_TAKEN = code("voucher_no_taken", "Another spending has this voucher number.")
 ANONYMOUS_IDENTIFIER = code("anonymous_identifier", "An anonymous donor has no identifier.")
 DONOR_IDENTIFIER_TAKEN = code(
     "donor_identifier_taken", "A donor of the same region already has this identifier."
@@ -192,6 +203,104 @@ def idempotency_key_errors(key) -> list[str]:
         return []
     message = _("An idempotency key has 1 to %(limit)d characters.")
     return [coded(IDEMPOTENCY_KEY_LENGTH, message % {"limit": IDEMPOTENCY_KEY_MAX_LENGTH})]
+
+
+# Funds ----------------------------------------------------------------------------------
+
+
+def default_fund(*, campaign_id: int | None) -> tuple[str, int | None]:
+    """The fund a donation goes to when none is named, as ``(kind, campaign id)`` of its
+    branch's funds: a gift to a campaign goes to the branch's fund designated to that
+    campaign; any other gift to the branch's unrestricted fund. The services, the imports
+    and the migration of the donations recorded before funds follow this rule."""
+    if campaign_id is not None:
+        return FundKind.DESIGNATED, campaign_id
+    return FundKind.UNRESTRICTED, None
+
+
+def donation_fund_errors(fund, *, branch_id: int, campaign_id: int | None) -> list[str]:
+    """A donation goes to a fund of its own branch; a fund designated to a campaign takes
+    only that campaign's gifts."""
+    if fund.branch_id != branch_id:
+        return [coded(FUND_OF_OTHER_BRANCH, _("The fund belongs to another branch."))]
+    if fund.campaign_id is not None and fund.campaign_id != campaign_id:
+        message = _("This fund holds the gifts of its own campaign only.")
+        return [coded(FUND_OF_OTHER_CAMPAIGN, message)]
+    return []
+
+
+# Spendings ------------------------------------------------------------------------------
+
+
+def new_spending_errors(values: Mapping, *, fund) -> dict[str, list[str]]:
+    """Every rule a new spending out of ``fund`` breaks, by field (no query).
+
+    ``values`` holds the spending's fields as given; ``fund`` is the fund paying (its
+    ``kind``, ``project``). The balance is the services' check, under the fund's lock.
+    """
+    checks = {
+        "amount": [] if values.get("amount") is None else amount_errors(values["amount"]),
+        "spent_on": spent_on_errors(values.get("spent_on")),
+        "project": fund_purpose_errors(fund, values.get("project") or ""),
+        "category": fund_category_errors(fund, values.get("category")),
+        "voucher_no": voucher_no_errors(values.get("voucher_no") or ""),
+    }
+    return {field: messages for field, messages in checks.items() if messages}
+
+
+def spent_on_errors(spent_on) -> list[str]:
+    """Money is recorded once paid: not later than today, not before 1900."""
+    if isinstance(spent_on, date) and spent_on > timezone.localdate():
+        return [coded(DATE_IN_FUTURE, _("The date cannot be later than today."))]
+    if isinstance(spent_on, date) and spent_on < FIRST_RECORD_DATE:
+        return [coded(DATE_BEFORE_1900, constraint_message(Spending, "spent_on_from_1900"))]
+    return []
+
+
+def fund_purpose_errors(fund, project: str) -> list[str]:
+    """A designated fund pays only for its purpose: the spending names the fund's project
+    (for a fund of a campaign, the project set when the fund was opened), exactly, spaces at
+    either end aside. Unrestricted and matching funds pay for any project."""
+    if fund.kind != FundKind.DESIGNATED or project.strip() == fund.project:
+        return []
+    message = _("This designated fund pays only for “%(project)s”: name that project.")
+    return [coded(FUND_PURPOSE, message % {"project": fund.project})]
+
+
+def fund_category_errors(fund, category: str | None) -> list[str]:
+    """Administrative costs are paid from the unrestricted fund only: designated gifts go to
+    their purpose, matching funds to the project they match."""
+    if category == SpendingCategory.ADMINISTRATIVE and fund.kind != FundKind.UNRESTRICTED:
+        message = _("Administrative costs are paid from the unrestricted fund only.")
+        return [coded(FUND_NO_OVERHEAD, message)]
+    return []
+
+
+def balance_errors(balance: Decimal, amount: Decimal) -> list[str]:
+    """A fund pays no more than it holds."""
+    if amount <= balance:
+        return []
+    message = _(
+        "The fund holds %(balance)s yuan, less than %(amount)s yuan: this would overdraw it."
+    )
+    return [coded(FUND_OVERDRAWN, message % {"balance": balance, "amount": amount})]
+
+
+def voucher_no_errors(voucher_no: str) -> list[str]:
+    """A voucher number leaves room for its reversal's suffix and takes no reversal's shape."""
+    if len(voucher_no) > RECEIPT_NO_MAX_LENGTH:
+        message = _("A voucher number has at most %(limit)d characters.")
+        return [coded(RECEIPT_NO_TOO_LONG, message % {"limit": RECEIPT_NO_MAX_LENGTH})]
+    if voucher_no.endswith(REVERSAL_SUFFIX):
+        message = _("Voucher numbers ending in “-R” are kept for reversal entries.")
+        return [coded(RECEIPT_NO_RESERVED, message)]
+    return []
+
+
+def voucher_no_in_use(voucher_no: str) -> str:
+    """The message of a voucher number that another spending has."""
+    message = _("Voucher number %(voucher_no)s is already in use.") % {"voucher_no": voucher_no}
+    return coded(VOUCHER_NO_TAKEN, message)
 
 
 # Donors ---------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Write services of the funds app: donors, campaigns, donations and their reversals.
+"""Write services of the funds app: donors, campaigns, funds, donations, spendings, reversals.
 
 Every service checks the caller's rights and region scope, collects the field errors of
 the records' rules (``funds.rules``, which the imports call too) with those of its own
@@ -15,24 +15,29 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import in_scope, reads_region, require_writer
 from core.errors import IdempotencyKeyReused
 from core.errors import code as register_code
-from core.services import save_or_refuse
-from funds.choices import DonationKind
-from funds.models import Campaign, Donation, Donor
+from core.services import constraint_name, save_or_refuse
+from funds.choices import DonationKind, FundKind, ReversalKind
+from funds.models import Campaign, Donation, Donor, Fund, FundBalance, Spending
 from funds.rules import (
     REVERSAL_SUFFIX,
+    balance_errors,
+    default_fund,
+    donation_fund_errors,
     donor_identifier_errors,
     donor_identifier_taken_errors,
     idempotency_key_errors,
     new_donation_errors,
+    new_spending_errors,
     receipt_no_in_use,
     receipt_no_taken_errors,
+    voucher_no_in_use,
 )
 from funds.validators import parse_amount
 from orgs.models import Branch, Region
@@ -50,6 +55,11 @@ REVERSAL_NOT_REVERSIBLE = register_code(
 DONATION_ALREADY_REVERSED = register_code(
     "donation_already_reversed", "The donation has been reversed already."
 )
+SPENDING_ALREADY_REVERSED = register_code(
+    "spending_already_reversed", "The spending has been reversed already."
+)
+#: The fund balance's check constraint: no write may take a fund below zero.
+NOT_OVERDRAWN = "funds_fundbalance_not_overdrawn"
 
 
 if TYPE_CHECKING:
@@ -177,6 +187,109 @@ def _optional_amount(instance: models.Model, field: str, value) -> ValidationErr
     return None
 
 
+# Funds ----------------------------------------------------------------------------------
+
+
+def fund_create(
+    *,
+    branch: Branch,
+    kind: str,
+    name: str = "",
+    campaign: Campaign | None = None,
+    project: str = "",
+    user: User | None = None,
+) -> Fund:
+    """Open a fund of ``branch`` with a zero balance; a designated fund names its project."""
+    require_writer(user)
+    project = project.strip() or (campaign.name if campaign and kind == FundKind.DESIGNATED else "")
+    fund = Fund(
+        branch=branch,
+        region_code=branch.region_id,
+        kind=kind,
+        name=name.strip(),
+        campaign=campaign,
+        project=project,
+    )
+    rules = {
+        "branch": _scope_error(user, branch.region_id),
+        "campaign": campaign and _campaign_scope_error(campaign, user),
+    }
+    with transaction.atomic():
+        _validate(fund, rules)
+        fund.save()
+        FundBalance.objects.create(fund=fund)
+    return fund
+
+
+#: ``(branch id, campaign id or None)``: what decides a donation's default fund.
+FundKey = tuple[int, int | None]
+
+
+def default_funds(keys: Iterable[FundKey]) -> dict[FundKey, int]:
+    """The id of each key's default fund (``funds.rules.default_fund``), opening the funds
+    that do not exist yet with a zero balance. Runs one query when all exist, four when not;
+    safe against a concurrent opening of the same fund (the unique constraints decide)."""
+    wanted = {key: default_fund(campaign_id=key[1]) for key in set(keys)}
+    found = _default_fund_ids(wanted)
+    missing = [key for key in wanted if key not in found]
+    if missing:
+        names = dict(
+            Campaign.objects.filter(pk__in={c for _, c in missing if c}).values_list("pk", "name")
+        )
+        Fund.objects.bulk_create(
+            [
+                Fund(branch_id=b, kind=wanted[b, c][0], campaign_id=c, project=names.get(c, ""))
+                for b, c in missing
+            ],
+            ignore_conflicts=True,
+        )
+        found = _default_fund_ids(wanted)
+        FundBalance.objects.bulk_create(
+            [FundBalance(fund_id=found[key]) for key in missing], ignore_conflicts=True
+        )
+    return found
+
+
+def _default_fund_ids(wanted: dict[FundKey, tuple]) -> dict[FundKey, int]:
+    """One query: the ids of the default funds of ``wanted``'s keys that exist."""
+    campaigns = {campaign for _, campaign in wanted.values() if campaign is not None}
+    rows = Fund.objects.filter(branch_id__in={branch for branch, _ in wanted}).filter(
+        models.Q(kind=FundKind.UNRESTRICTED) | models.Q(campaign_id__in=campaigns)
+    )
+    found = {(b, c): pk for b, c, pk in rows.values_list("branch_id", "campaign_id", "pk")}
+    return {key: found[key] for key in wanted if key in found}
+
+
+def _balance(fund_id: int) -> Decimal:
+    """One query: the fund's balance as committed, for the rule's early answer.
+
+    It takes no lock: the row is locked by the balance trigger when the entry is written,
+    after the summary rows, in the order every writer of donations and spendings takes them
+    (a lock taken here first would invert that order and deadlock with a concurrent
+    donation of the same township). Two concurrent spends of the last yuan both pass this
+    check; the second waits for the first's trigger and is refused by the balance's check
+    constraint (``_save_within_balance``), worded as this rule is.
+    """
+    balance = FundBalance.objects.filter(fund_id=fund_id).values_list("balance", flat=True)
+    return next(iter(balance), Decimal("0"))
+
+
+def _save_within_balance(instance: models.Model, *, field: str, **kwargs) -> None:
+    """``save_or_refuse``, with the balance's check constraint worded on ``field``: a path
+    that skipped the lock still cannot overdraw the fund."""
+    try:
+        with transaction.atomic():
+            save_or_refuse(instance, **kwargs)
+    except IntegrityError as error:
+        if constraint_name(error) != NOT_OVERDRAWN:
+            raise
+        # A concurrent writer took the money first: say what is left, as the rule does.
+        messages = balance_errors(_balance(instance.fund_id), abs(instance.amount)) or [
+            str(FundBalance._meta.constraints[0].get_violation_error_message())
+        ]
+        raise ValidationError({field: messages}) from error
+
+
 # Donations ------------------------------------------------------------------------------
 
 
@@ -189,6 +302,7 @@ def donation_record(
     kind: str = DonationKind.CASH,
     donor: Donor | None = None,
     campaign: Campaign | None = None,
+    fund: Fund | None = None,
     in_kind_description: str = "",
     designated: bool = False,
     designation: str = "",
@@ -223,7 +337,7 @@ def donation_record_idempotent(*, idempotency_key: str, **fields) -> tuple[Donat
     return existing, False
 
 
-def _entry_of_key(key: str, user: User | None) -> Donation | None:
+def _entry_of_key(key: str, user: User | None, model=Donation):
     """The entry recorded with the user's ``key``, after taking the key's lock (one query
     each); a malformed key is refused."""
     if key_errors := idempotency_key_errors(key):
@@ -233,7 +347,7 @@ def _entry_of_key(key: str, user: User | None) -> Donation | None:
             "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
             [f"{user.pk if user else ''}:{key}"],
         )
-    return Donation.objects.filter(recorded_by=user, idempotency_key=key).first()
+    return model.objects.filter(recorded_by=user, idempotency_key=key).first()
 
 
 def _records(donation: Donation, given: dict) -> bool:
@@ -244,7 +358,7 @@ def _records(donation: Donation, given: dict) -> bool:
         amount = parse_amount(given["amount"])
     except ValidationError:
         return False
-    related = ("branch", "donor", "campaign")
+    related = ("branch", "donor", "campaign", *(("fund",) if given["fund"] else ()))
     stored = ("channel", "received_on", "kind", "designated", "matching")
     texts = ("in_kind_description", "designation", "note")
     return (
@@ -300,6 +414,9 @@ def _donation_insert(
             donation, rules, exclude=exclude, validate_constraints=False, validate_unique=False
         )
         donation.receipt_no = receipt_no or _next_receipt_no(donation.received_on)
+        if donation.fund_id is None:
+            key = (donation.branch_id, donation.campaign_id)
+            donation.fund_id = default_funds([key])[key]
         save_or_refuse(
             donation, unique_messages={"receipt_no": receipt_no_in_use(donation.receipt_no)}
         )
@@ -307,7 +424,7 @@ def _donation_insert(
 
 
 #: A new donation's foreign keys: instances loaded (and scope-checked) before the service.
-DONATION_LOADED = ["branch", "donor", "campaign", "recorded_by"]
+DONATION_LOADED = ["branch", "donor", "campaign", "fund", "recorded_by"]
 
 
 def _stripped(fields: dict) -> dict:
@@ -327,6 +444,10 @@ def _donation_errors(donation: Donation, given: dict, *, user: User | None) -> E
     ) | _donation_scope_errors(donation, user=user)
     if donation.receipt_no and "receipt_no" not in errors:
         errors["receipt_no"] = receipt_no_taken_errors(donation.receipt_no)
+    if donation.fund is not None and "fund" not in errors:
+        errors["fund"] = donation_fund_errors(
+            donation.fund, branch_id=donation.branch_id, campaign_id=donation.campaign_id
+        )
     return errors
 
 
@@ -363,7 +484,12 @@ def _next_receipt_no(received_on: date) -> str:
 
 
 def donation_reverse_idempotent(
-    *, idempotency_key: str, donation: Donation, reason: str, user: User | None = None
+    *,
+    idempotency_key: str,
+    donation: Donation,
+    reason: str,
+    kind: str = ReversalKind.CORRECTION,
+    user: User | None = None,
 ) -> tuple[Donation, bool]:
     """``donation_reverse`` once per user and key: the same request again returns the first
     reversal entry and ``False``; the key with another request raises IdempotencyKeyReused."""
@@ -372,10 +498,14 @@ def donation_reverse_idempotent(
         existing = _entry_of_key(idempotency_key, user)
         if existing is None:
             reversal = donation_reverse(
-                donation=donation, reason=reason, user=user, idempotency_key=idempotency_key
+                donation=donation,
+                reason=reason,
+                kind=kind,
+                user=user,
+                idempotency_key=idempotency_key,
             )
             return reversal, True
-    if existing.reverses_id != donation.pk or existing.reason != reason.strip():
+    if not _same_reversal(existing, donation, reason=reason, kind=kind):
         raise IdempotencyKeyReused
     return existing, False
 
@@ -384,10 +514,12 @@ def donation_reverse(
     *,
     donation: Donation,
     reason: str,
+    kind: str = ReversalKind.CORRECTION,
     user: User | None = None,
     idempotency_key: str | None = None,
 ) -> Donation:
-    """Correct a donation by a reversal entry of the negative amount, received today.
+    """Cancel a donation by a reversal entry of the negative amount, recorded today: a
+    correction (冲正) is booked in the original's period, a refund (退款) today.
 
     The original row is locked first, so two concurrent reversals of it queue and the second
     one finds the first.
@@ -395,9 +527,13 @@ def donation_reverse(
     require_writer(user)
     with transaction.atomic():
         original = Donation.objects.select_for_update().get(pk=donation.pk)
-        reversal = _reversal_of(original, reason=reason.strip(), user=user)
+        reversal = _reversal_of(original, reason=reason.strip(), kind=kind, user=user)
         reversal.idempotency_key = idempotency_key
-        refused = _scope_error(user, original.region_code) or _reversible_error(original)
+        refused = (
+            _scope_error(user, original.region_code)
+            or _reversible_error(original)
+            or _fund_covers_error(original)
+        )
         rules = {
             "donation": refused,
             "reason": _required_error(not reversal.reason, _("A reversal needs a reason.")),
@@ -406,13 +542,24 @@ def donation_reverse(
         # A refused original would break the model's checks on the reversal's link and number
         # a second time, in words less clear.
         _validate(reversal, rules, exclude=["reverses", "receipt_no"] if refused else [])
-        reversal.save()
+        _save_within_balance(reversal, field="donation")
     return reversal
 
 
-def _reversal_of(original: Donation, *, reason: str, user: User | None) -> Donation:
+def _fund_covers_error(original: Donation) -> ValidationError | None:
+    """One query: whether the fund still holds the money a reversed cash donation takes back
+    out of it (the balance's check constraint decides under concurrency)."""
+    if original.fund_id is None or original.kind != DonationKind.CASH:
+        return None
+    errors = balance_errors(_balance(original.fund_id), original.amount)
+    return ValidationError(errors[0], code="fund_overdrawn") if errors else None
+
+
+def _reversal_of(original: Donation, *, reason: str, kind: str, user: User | None) -> Donation:
     return Donation(
         reverses=original,
+        reversal_kind=kind,
+        fund_id=original.fund_id,
         branch_id=original.branch_id,
         region_code=original.region_code,
         donor_id=original.donor_id,
@@ -443,7 +590,191 @@ def _reversible_error(original: Donation) -> ValidationError | None:
     return None
 
 
+# Spendings ------------------------------------------------------------------------------
+
+
+def spending_record(
+    *,
+    fund: Fund,
+    amount: Decimal,
+    category: str,
+    spent_on: date,
+    payee: str,
+    purpose: str,
+    voucher_no: str,
+    project: str = "",
+    attachment=None,
+    user: User | None = None,
+) -> Spending:
+    """Pay ``amount`` out of ``fund``: refused when the fund holds less, or when a designated
+    fund would pay for another purpose. The fund's balance row is locked first."""
+    return _spending_insert(**locals())
+
+
+def spending_record_idempotent(*, idempotency_key: str, **fields) -> tuple[Spending, bool]:
+    """Record a spending once per user and key, like ``donation_record_idempotent``."""
+    arguments = inspect.signature(spending_record).bind(**fields)
+    arguments.apply_defaults()
+    given = arguments.arguments
+    require_writer(given["user"])
+    with transaction.atomic():
+        existing = _entry_of_key(idempotency_key, given["user"], Spending)
+        if existing is None:
+            return _spending_insert(idempotency_key=idempotency_key, **given), True
+    if not _records_spending(existing, given):
+        raise IdempotencyKeyReused
+    return existing, False
+
+
+def _records_spending(spending: Spending, given: dict) -> bool:
+    given = _stripped(given)
+    try:
+        amount = parse_amount(given["amount"])
+    except ValidationError:
+        return False
+    texts = ("category", "spent_on", "payee", "purpose", "voucher_no", "project")
+    return (
+        spending.reverses_id is None
+        and spending.fund_id == given["fund"].pk
+        and spending.amount == amount
+        and all(getattr(spending, name) == given[name] for name in texts)
+    )
+
+
+def _spending_insert(
+    *, fund: Fund, amount, user: User | None, idempotency_key: str | None = None, **fields
+) -> Spending:
+    """Check and save a new spending built from ``spending_record``'s arguments."""
+    require_writer(user)
+    fields = _stripped(fields)
+    spending = Spending(
+        **fields,
+        fund=fund,
+        branch_id=fund.branch_id,
+        region_code=fund.region_code,
+        recorded_by=user,
+        idempotency_key=idempotency_key,
+    )
+    rules: Errors = new_spending_errors({**fields, "amount": amount}, fund=fund)
+    rules["fund"] = _scope_error(user, fund.region_code)
+    if idempotency_key is not None:
+        rules["idempotency_key"] = idempotency_key_errors(idempotency_key)
+    if amount is not None and "amount" not in rules:
+        spending.amount = parse_amount(amount)
+    with transaction.atomic():
+        if not rules["fund"] and spending.amount is not None and "amount" not in rules:
+            rules["amount"] = balance_errors(_balance(fund.pk), spending.amount)
+        if spending.voucher_no and "voucher_no" not in rules:
+            taken = Spending.objects.filter(voucher_no=spending.voucher_no).exists()
+            rules["voucher_no"] = [voucher_no_in_use(spending.voucher_no)] if taken else []
+        _validate(spending, rules, exclude=SPENDING_LOADED, validate_constraints=False)
+        _save_within_balance(
+            spending,
+            field="amount",
+            unique_messages={"voucher_no": voucher_no_in_use(spending.voucher_no)},
+        )
+    return spending
+
+
+#: A new spending's foreign keys: instances loaded (and scope-checked) before the service.
+SPENDING_LOADED = ["fund", "branch", "recorded_by"]
+
+
+def spending_reverse(
+    *,
+    spending: Spending,
+    reason: str,
+    kind: str = ReversalKind.CORRECTION,
+    user: User | None = None,
+    idempotency_key: str | None = None,
+) -> Spending:
+    """Cancel a spending by a reversal entry of the negative amount, recorded today: the fund
+    holds the money again. A correction (冲正) is booked in the original's period, a refund
+    (退款, the money paid back) today. The original is locked first, so two reversals queue."""
+    require_writer(user)
+    with transaction.atomic():
+        original = Spending.objects.select_for_update().get(pk=spending.pk)
+        reversal = Spending(
+            reverses=original,
+            reversal_kind=kind,
+            fund_id=original.fund_id,
+            branch_id=original.branch_id,
+            region_code=original.region_code,
+            spent_on=timezone.localdate(),
+            amount=-original.amount,
+            category=original.category,
+            project=original.project,
+            payee=original.payee,
+            purpose=original.purpose,
+            voucher_no=f"{original.voucher_no}{REVERSAL_SUFFIX}",
+            reason=reason.strip(),
+            recorded_by=user,
+            idempotency_key=idempotency_key,
+        )
+        refused = _scope_error(user, original.region_code) or _spending_reversible_error(original)
+        rules = {
+            "spending": refused,
+            "reason": _required_error(not reversal.reason, _("A reversal needs a reason.")),
+        }
+        _validate(
+            reversal,
+            rules,
+            exclude=["reverses", "voucher_no", "fund", "branch", "recorded_by"],
+            validate_unique=False,
+        )
+        save_or_refuse(reversal)
+    return reversal
+
+
+def spending_reverse_idempotent(
+    *,
+    idempotency_key: str,
+    spending: Spending,
+    reason: str,
+    kind: str = ReversalKind.CORRECTION,
+    user: User | None = None,
+) -> tuple[Spending, bool]:
+    """``spending_reverse`` once per user and key, like ``donation_reverse_idempotent``."""
+    require_writer(user)
+    with transaction.atomic():
+        existing = _entry_of_key(idempotency_key, user, Spending)
+        if existing is None:
+            reversal = spending_reverse(
+                spending=spending,
+                reason=reason,
+                kind=kind,
+                user=user,
+                idempotency_key=idempotency_key,
+            )
+            return reversal, True
+    if not _same_reversal(existing, spending, reason=reason, kind=kind):
+        raise IdempotencyKeyReused
+    return existing, False
+
+
+def _spending_reversible_error(original: Spending) -> ValidationError | None:
+    """Runs one query: whether a reversal entry already references the original."""
+    if original.is_reversal:
+        return ValidationError(
+            _("A reversal entry cannot itself be reversed."), code=REVERSAL_NOT_REVERSIBLE
+        )
+    if Spending.objects.filter(reverses=original).exists():
+        return ValidationError(
+            _("This spending has already been reversed."), code=SPENDING_ALREADY_REVERSED
+        )
+    return None
+
+
 # Shared checks --------------------------------------------------------------------------
+
+
+def _same_reversal(existing, original, *, reason: str, kind: str) -> bool:
+    """Whether the entry recorded under a key is the reversal asked for again."""
+    return (
+        existing.reverses_id == original.pk
+        and existing.reason == reason.strip()
+        and existing.reversal_kind == kind
+    )
 
 
 def _scope_error(user: User | None, code: str) -> ValidationError | None:

@@ -6,17 +6,26 @@ donor's net donations in every region that holds them, and the donors per region
 trigger on the donations keeps them all, in this order of tables, each in key order; it, the
 rebuild from the records and the rollups' reads are generated from these declarations
 (core.summaries). docs/METRICS.md defines the figures. Reversal entries are negative and are
-summed like any other entry.
+summed like any other entry, in the year they are booked in: a correction's original's, a
+refund's own.
 """
 
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.summaries import (
     COUNTY_GRAIN,
+    FLAG,
     MONEY,
+    RATIO,
     TOWNSHIP_GRAIN,
     Computed,
+    Derived,
     PerKey,
     PerRegion,
     Records,
@@ -27,16 +36,29 @@ from core.summaries import (
     per_region_index,
     year_or_all_years,
 )
-from funds.choices import DonationChannel
+from funds.choices import DonationChannel, SpendingCategory
 from funds.models import Campaign, Donor
 from orgs.db import RegionCodeField
+
+
+def booked_on(table: str, date: str) -> str:
+    """SQL of the date a ledger entry (row ``c`` of ``table``) is booked on: a correction's
+    (冲正) is its original's, so the original's period loses it; any other entry's (a
+    refund's, 退款, included) is its own ``date``. One look-up by key, for corrections only."""
+    return (
+        f"CASE WHEN c.reversal_kind = 'correction' THEN (SELECT o.{date} FROM {table} o"  # noqa: S608 (declared SQL)
+        f" WHERE o.id = c.reverses_id) ELSE c.{date} END"
+    )
+
 
 #: Every donation entry, reversal entries included.
 DONATIONS = Records("funds_donation")
 #: The entries of donations to a campaign.
 CAMPAIGN_DONATIONS = Records("funds_donation", where="campaign_id IS NOT NULL")
-#: The year a donation was received.
-YEAR_RECEIVED = "extract(year FROM received_on)::int"
+#: The date a donation entry is booked on (docs/METRICS.md "Donations").
+DONATION_BOOKED_ON = booked_on("funds_donation", "received_on")
+#: The year a donation entry is booked in: the year received, a correction's its original's.
+YEAR_RECEIVED = f"extract(year FROM {DONATION_BOOKED_ON})::int"
 #: The figures the donation summaries share: net count, net money, net value of goods.
 DONATION_FIGURES = {
     "donations": "CASE WHEN reverses_id IS NULL THEN 1 ELSE -1 END",
@@ -178,7 +200,10 @@ class DonationMonthSummary(DonationFigures):
     summary = Summary(
         grain=COUNTY_GRAIN,
         records=(DONATIONS,),
-        keys={"year": YEAR_RECEIVED, "month": "extract(month FROM received_on)::smallint"},
+        keys={
+            "year": YEAR_RECEIVED,
+            "month": f"extract(month FROM {DONATION_BOOKED_ON})::smallint",
+        },
         figures=DONATION_FIGURES,
     )
 
@@ -254,16 +279,70 @@ class DonorCount(SummaryTable):
         return f"{self.region_code} {self.year}: {self.donors}"
 
 
+#: The year a spending entry is booked in: the year paid, a correction's its original's.
+YEAR_PAID = f"extract(year FROM {booked_on('funds_spending', 'spent_on')})::int"
+
+
+class SpendingSummary(SummaryTable):
+    """Money paid out per township, year booked and category, net of reversal entries (a
+    reversal entry is negative; a correction is booked in its original's year, a refund in
+    its own, like a donation's)."""
+
+    pk = models.CompositePrimaryKey("region_code", "year", "category")
+    region_code = RegionCodeField()
+    year = models.IntegerField(_("Year"))
+    category = models.CharField(_("Category"), max_length=15, choices=SpendingCategory)
+    spendings = models.IntegerField(
+        _("Spendings"),
+        default=0,
+        help_text=_("Spendings that are not reversal entries, less the reversal entries."),
+    )
+    amount = models.DecimalField(_("Spent (yuan)"), max_digits=18, decimal_places=2, default=0)
+
+    summary = Summary(
+        records=(Records("funds_spending"),),
+        keys={"year": YEAR_PAID, "category": "category"},
+        figures={
+            "spendings": "CASE WHEN reverses_id IS NULL THEN 1 ELSE -1 END",
+            "amount": "amount",
+        },
+    )
+
+    class Meta:
+        verbose_name = _("Spending summary")
+        verbose_name_plural = _("Spending summary")
+        ordering = ["region_code", "year", "category"]
+
+    def __str__(self):
+        return f"{self.region_code} {self.year} {self.category}: {self.amount}"
+
+
+#: The spending summary a rollup reads.
+SPENDINGS = (SpendingSummary,)
+
+
+def administrative_share(figures: dict[str, Any]) -> Decimal | None:
+    """Administrative costs over money spent, to 4 places; None when nothing was spent."""
+    spent = figures["spending.amount"]
+    administrative = figures["spending.by_category"][SpendingCategory.ADMINISTRATIVE]
+    return (administrative / spent).quantize(Decimal("0.0001")) if spent else None
+
+
+def over_cap(share: Decimal | None) -> bool:
+    """Whether an administrative cost share is above the cap (``FUNDS_ADMIN_COST_CAP``)."""
+    return share is not None and share > Decimal(str(settings.FUNDS_ADMIN_COST_CAP))
+
+
 #: The donation summaries a rollup reads, the coarsest first.
 DONATIONS_BY_CHANNEL = (CountyDonationSummary, DonationSummary)
 
-#: The rollup figures of donations, in the order of docs/METRICS.md.
+#: The rollup figures of donations and spendings, in the order of docs/METRICS.md.
 FIGURES = [
     Total(
         "donations.count",
         DONATIONS_BY_CHANNEL,
         "sum(donations)",
-        label=_("Donations"),
+        label=pgettext_lazy("figure", "Donations"),
         help=_("Net of reversal entries."),
     ),
     Total(
@@ -271,16 +350,16 @@ FIGURES = [
         DONATIONS_BY_CHANNEL,
         "sum(amount)",
         kind=MONEY,
-        label=_("Money raised (yuan)"),
-        title=_("Money raised"),
+        label=pgettext_lazy("figure", "Money raised"),
+        headline=True,
     ),
     Total(
         "donations.in_kind_value",
         DONATIONS_BY_CHANNEL,
         "sum(in_kind_value)",
         kind=MONEY,
-        label=_("Value of goods (yuan)"),
-        title=_("Goods (value)"),
+        label=pgettext_lazy("figure", "Value of goods"),
+        headline=True,
     ),
     # Campaigns with donations left, with their names, most money first (reports.rollups).
     Computed("donations.by_campaign", (CampaignSummary, TownshipCampaignSummary)),
@@ -295,10 +374,59 @@ FIGURES = [
         "donors.count",
         (DonorCount,),
         "donors",
-        label=_("Donors"),
-        title=_("Donors"),
+        label=pgettext_lazy("figure", "Donors"),
+        headline=True,
         help=_(
             "Donors whose donations in the region and period, net of reversals, are above zero."
         ),
+    ),
+    Total(
+        "spending.amount",
+        SPENDINGS,
+        "sum(amount)",
+        kind=MONEY,
+        label=pgettext_lazy("figure", "Money spent"),
+        help=_("Net of reversal entries, in the year each is booked in."),
+    ),
+    PerKey("spending.by_category", SPENDINGS, "category", "sum(amount)", kind=MONEY),
+    Derived(
+        "spending.administrative_share",
+        SPENDINGS,
+        kind=RATIO,
+        compute=administrative_share,
+        label=pgettext_lazy("figure", "Administrative cost share"),
+        help=_("Administrative costs over money spent; null when nothing was spent."),
+    ),
+    Derived(
+        "spending.administrative_over_cap",
+        SPENDINGS,
+        kind=FLAG,
+        compute=lambda figures: over_cap(figures["spending.administrative_share"]),
+        label=pgettext_lazy("figure", "Administrative costs over the cap"),
+        help=_("Whether the administrative cost share is above FUNDS_ADMIN_COST_CAP."),
+    ),
+    Total(
+        "funds.raised_to_date",
+        DONATIONS_BY_CHANNEL,
+        "sum(amount)",
+        kind=MONEY,
+        cumulative=True,
+        label=pgettext_lazy("figure", "Money raised up to the year"),
+    ),
+    Total(
+        "funds.spent_to_date",
+        SPENDINGS,
+        "sum(amount)",
+        kind=MONEY,
+        cumulative=True,
+        label=pgettext_lazy("figure", "Money spent up to the year"),
+    ),
+    Derived(
+        "funds.balance",
+        (*DONATIONS_BY_CHANNEL, *SPENDINGS),
+        kind=MONEY,
+        compute=lambda figures: figures["funds.raised_to_date"] - figures["funds.spent_to_date"],
+        label=pgettext_lazy("figure", "Balance at the end of the period"),
+        help=_("Money raised less money spent, every year up to the end of the year."),
     ),
 ]

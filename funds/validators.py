@@ -3,9 +3,11 @@
 import re
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.attachments import check_attachment
 from core.errors import code
 from core.text import ascii_number
 
@@ -92,3 +94,8 @@ def credit_code_check_char(first17: str) -> str:
         for char, weight in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
     )
     return CREDIT_CODE_CHARS[-total % 31]
+
+
+def validate_attachment(file) -> None:
+    """The attachment rule (core.attachments) within SPENDING_ATTACHMENT_MAX_BYTES."""
+    check_attachment(file, settings.SPENDING_ATTACHMENT_MAX_BYTES)

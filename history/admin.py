@@ -6,18 +6,25 @@ the user may see (else 404). Users who may see ID and phone numbers in full see 
 and each such page is logged once (``PersonalDataView``); the others see masks.
 """
 
+import json
+
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.access import Action, UserRole, can, in_scope, visible_to
-from core.admin import personal_columns
+from core.admin import choices_for, personal_columns
+from core.audit import AuditKind
+from core.context import Source
+from core.exports import ExportableAdmin
+from history.audit_trail import record
 from history.diff import history_rows
-from history.models import PersonalDataView, event_model_for
+from history.models import AuditEvent, PersonalDataView, event_model_for
 from orgs.choices import LEVEL_BY_LENGTH, RegionLevel
 
 
@@ -34,7 +41,13 @@ def history_page(model_admin, request, object_id, extra_context=None):
     full = can(request.user, Action.VIEW_PERSONAL_DATA)
     masks = dict(personal_columns(model_admin).values())
     actor = actor_shown_to(request.user, events)
-    rows = history_rows(model_admin.model, events, masks={} if full else masks, actor=actor)
+    rows = history_rows(
+        model_admin.model,
+        events,
+        masks={} if full else masks,
+        actor=actor,
+        readable=lambda model: choices_for(model_admin.admin_site, model, request),
+    )
     shown = sorted({change.field for row in rows for change in row.changes} & set(masks))
     if full and shown:
         model_admin.log_personal_data(request, [obj.pk], shown)
@@ -46,6 +59,8 @@ def history_page(model_admin, request, object_id, extra_context=None):
         "object": obj,
         "opts": model_admin.opts,
         "rows": rows,
+        # What the record's admin adds above the changes (a donation: its reversal).
+        "notes": getattr(model_admin, "history_notes", lambda request, obj: [])(request, obj),
         "preserved_filters": model_admin.get_preserved_filters(request),
         **(extra_context or {}),
     }
@@ -113,9 +128,32 @@ class RecordTypeFilter(admin.SimpleListFilter):
         return queryset.filter(model=self.value()) if self.value() else queryset
 
 
+class ReadOnlyLogAdmin(admin.ModelAdmin):
+    """A log's admin: read by the role ``reader`` names (core.access), written by no one."""
+
+    reader: Action
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return can(request.user, self.reader)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(PersonalDataView)
-class PersonalDataViewAdmin(admin.ModelAdmin):
+class PersonalDataViewAdmin(ReadOnlyLogAdmin):
     """Who saw ID and phone numbers in full: for admins (their subtree's users) and superusers."""
+
+    reader = Action.READ_ACCESS_LOG
 
     list_display = ["created_at", "username", "user_region", "source", "record_type", "ids", "ip"]
     list_filter = ["source", RecordTypeFilter]
@@ -147,17 +185,73 @@ class PersonalDataViewAdmin(admin.ModelAdmin):
         shown = ", ".join(obj.object_ids[:10])
         return f"{shown} …" if len(obj.object_ids) > 10 else shown
 
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
 
-    def has_view_permission(self, request, obj=None):
-        return can(request.user, Action.READ_ACCESS_LOG)
+class AuditUserFilter(admin.SimpleListFilter):
+    """The trail by the account that acted (or tried to: a failed login's user name)."""
 
-    def has_add_permission(self, request):
-        return False
+    title = _("User")
+    parameter_name = "username"
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def lookups(self, request, model_admin):
+        names = (
+            model_admin.get_queryset(request)
+            .order_by("username")
+            .values_list("username", flat=True)
+        )
+        return [(name, name) for name in names.distinct() if name]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def queryset(self, request, queryset):
+        return queryset.filter(username=self.value()) if self.value() else queryset
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ExportableAdmin, ReadOnlyLogAdmin):
+    """The audit trail, read-only: the audit administrator's (and a superuser's, each read
+    recorded with the superuser flag). Exported as CSV/XLSX with the list's filters."""
+
+    reader = Action.READ_AUDIT_TRAIL
+
+    list_display = [
+        "seq",
+        "created_at",
+        "kind",
+        "outcome",
+        "username",
+        "superuser",
+        "ip",
+        "source_name",
+        "record_type",
+        "object_id",
+    ]
+    list_filter = ["kind", "outcome", AuditUserFilter, "superuser", "created_at"]
+    search_fields = ["=username", "=object_id", "=ip"]
+    show_full_result_count = False
+    list_per_page = 100
+    fields = [*list_display, "user", "details", "hash"]
+    readonly_fields = fields
+
+    @admin.display(description=_("Source"), ordering="source")
+    def source_name(self, obj):
+        return Source(obj.source).label if obj.source in Source.values else obj.source
+
+    @admin.display(description=_("Record type"), ordering="model")
+    def record_type(self, obj):
+        return record_type_name(obj.model) if obj.model else ""
+
+    @admin.display(description=_("Detail"))
+    def details(self, obj):
+        # The stored values as they are: keys and codes (in a code block, not translated).
+        text = json.dumps(obj.detail, ensure_ascii=False, indent=2, sort_keys=True)
+        return format_html("<pre>{}</pre>", text)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if response.status_code == 200:
+            record(AuditKind.AUDIT_READ, request=request, detail={"query": request.GET.urlencode()})
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            record(AuditKind.AUDIT_READ, request=request, detail={"event": object_id})
+        return response

@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.context import Source
 
+#: What a history shows for a related row the viewer may not see, and for one deleted since.
+OUT_OF_SCOPE = _("(a record outside your area)")
+DELETED = _("(deleted record)")
 LABELS = {"insert": _("Created"), "update": _("Changed"), "delete": _("Deleted")}
 #: Stamps every save moves; the history shows what people changed.
 SKIPPED = {"created_at", "updated_at"}
@@ -41,15 +44,18 @@ def history_rows(
     *,
     masks: dict[str, Callable[[str], str]],
     actor: Callable[[dict], tuple[str, str]] | None = None,
+    readable: Callable[[type[models.Model]], models.QuerySet] | None = None,
 ) -> list[Row]:
     """Rows for ``events`` (oldest first), newest first; ``masks`` hide personal fields,
-    ``actor(context)`` gives who made each change and from where, as the viewer may see it.
+    ``actor(context)`` gives who made each change and from where, as the viewer may see it,
+    ``readable(model)`` the related rows the viewer may see by name (others show
+    ``OUT_OF_SCOPE``; None: every row).
 
     A change compares an event with the one before it; a creation shows the values set,
     a deletion the last values.
     """
     fields = _fields(model, events[0]) if events else []
-    names = _related_names(fields, events)
+    names = _related_names(fields, events, readable)
     rows, previous = [], None
     for event in events:
         values = {f.name: _shown(f, getattr(event, f.attname), masks, names) for f in fields}
@@ -68,14 +74,24 @@ def _fields(model, event) -> list[models.Field]:
     ]
 
 
-def _related_names(fields, events: list) -> dict[str, dict]:
-    """For each foreign key, the names of the rows the events point at (one query each)."""
+def _related_names(fields, events: list, readable=None) -> dict[str, dict]:
+    """For each foreign key, the name (``__str__``) of each row the events point at, as the
+    viewer may see it (one query each; a second for rows the viewer may not read)."""
     names = {}
     for f in fields:
-        if f.is_relation and f.many_to_one:
+        if f.is_relation and (f.many_to_one or f.one_to_one):
             ids = {getattr(event, f.attname) for event in events} - {None}
-            rows = f.related_model._base_manager.in_bulk(ids) if ids else {}
-            names[f.name] = {pk: f"{row} (#{pk})" for pk, row in rows.items()}
+            names[f.name] = _names(f.related_model, ids, readable) if ids else {}
+    return names
+
+
+def _names(model, ids: set, readable=None) -> dict:
+    rows = model._base_manager.all() if readable is None else readable(model)
+    names = {pk: str(row) for pk, row in rows.in_bulk(ids).items()}
+    hidden = ids - set(names)
+    if hidden:
+        existing = set(model._base_manager.filter(pk__in=hidden).values_list("pk", flat=True))
+        names |= {pk: str(OUT_OF_SCOPE if pk in existing else DELETED) for pk in hidden}
     return names
 
 
@@ -104,7 +120,7 @@ def _shown(field: models.Field, value, masks: dict, names: dict) -> str:
     if field.name in masks:
         return masks[field.name](str(value))
     if field.name in names:
-        return names[field.name].get(value, f"#{value}")
+        return names[field.name].get(value, str(DELETED))
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -122,7 +138,13 @@ def _row(event, changes: list[Change], actor=None) -> Row:
         at=event.pgh_created_at,
         action=str(LABELS.get(event.pgh_label, event.pgh_label)),
         username=username,
-        source=str(Source(source).label) if source in Source.values else source,
+        source=_source_label(source, context.get("reason")),
         ip=ip,
         changes=changes,
     )
+
+
+def _source_label(source: str, reason: str | None) -> str:
+    """The source's label, with the reason of the write when one was recorded."""
+    label = str(Source(source).label) if source in Source.values else source
+    return f"{label}: {reason}" if reason else label

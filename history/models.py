@@ -12,10 +12,13 @@ from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import AuditKind, Outcome
 from core.context import Source
+from core.fields import BlindIndexField
 from core.models import RegionScopedQuerySet
-from funds.models import Campaign, Donation, Donor
+from funds.models import Campaign, Donation, Donor, Fund, Spending
 from history import triggers
+from life.models import Activity, ActivityKind, Requirement
 from members.models import (
     Member,
     MembershipEvent,
@@ -93,7 +96,8 @@ def _events(model, *trackers, exclude=(), name=None) -> type[models.Model]:
     EVENT_MODELS[model] = pghistory.create_event_model(
         model,
         *(trackers or triggers.every_change()),
-        exclude=list(exclude),
+        # A blind index is derived from its encrypted field: not history of its own.
+        exclude=[*exclude, *(f.name for f in model._meta.fields if isinstance(f, BlindIndexField))],
         model_name=name or f"{model.__name__}Event",
         app_label="history",
         abstract=False,
@@ -122,9 +126,88 @@ DonorEvent = _events(Donor)
 CampaignEvent = _events(Campaign)
 # Donations are never edited or deleted (their own triggers refuse it): creation is the history.
 DonationEvent = _events(Donation, triggers.Inserted())
+FundEvent = _events(Fund)
+# Spendings, like donations, are append-only: creation is the history.
+SpendingEvent = _events(Spending, triggers.Inserted())
+ActivityKindEvent = _events(ActivityKind)
+RequirementEvent = _events(Requirement)
+ActivityEvent = _events(Activity)
 # The password hash never enters the history; sign-ins (last_login) are not changes.
 # The account model (settings.AUTH_USER_MODEL) is loaded: its app is installed before this one.
 UserEvent = _events(
     apps.get_model(settings.AUTH_USER_MODEL, require_ready=False),
     exclude=["password", "last_login"],
 )
+
+
+class AuditEvent(models.Model):
+    """One security event of the audit trail: who, when, from where, what, with what outcome.
+
+    The table is partitioned by month of ``created_at`` (PostgreSQL declarative partitioning,
+    created by the migration's SQL: Django sees one table) and append-only (a trigger refuses
+    UPDATE and DELETE; ``prune_audit`` drops whole partitions past the retention). Each row is
+    chained to the previous one: ``hash`` is sha256 of the previous row's hash and this row's
+    fields (``history.audit_trail``); ``manage.py verify_audit`` walks the chain.
+    """
+
+    # Unique in each month's partition (a unique index there) and across them (one sequence).
+    id = models.BigAutoField(primary_key=True)
+    seq = models.BigIntegerField(_("Sequence"), editable=False)
+    created_at = models.DateTimeField(_("Time"), editable=False)
+    kind = models.CharField(_("Event"), max_length=20, choices=AuditKind)
+    outcome = models.CharField(_("Outcome"), max_length=10, choices=Outcome)
+    # No database constraint: the row outlives the account and is never rewritten.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("User"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    username = models.CharField(_("Username"), max_length=150, blank=True)
+    superuser = models.BooleanField(_("By a superuser"), default=False)
+    ip = models.GenericIPAddressField(_("Address"), null=True, blank=True)
+    source = models.CharField(_("Source"), max_length=10, blank=True)
+    model = models.CharField(_("Record type"), max_length=100, blank=True)
+    object_id = models.CharField(_("Record id"), max_length=64, blank=True)
+    detail = models.JSONField(_("Detail"), default=dict)
+    hash = models.CharField(_("Chain hash"), max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = _("Audit event")
+        verbose_name_plural = _("Audit trail")
+        ordering = ["-seq"]
+
+    def __str__(self):
+        return f"{self.seq} {self.get_kind_display()} {self.username}"
+
+
+class AuditChainHead(models.Model):
+    """The chain's last link (one row): the next event is chained to it, under its row lock."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self):
+        return f"{self.seq} {self.hash}"
+
+
+class AuditPrune(models.Model):
+    """A partition exported and dropped by ``prune_audit``: its last link, where the chain
+    continues (``verify_audit`` starts from the newest one)."""
+
+    pruned_at = models.DateTimeField(_("Pruned at"), auto_now_add=True)
+    partition = models.CharField(_("Partition"), max_length=63)
+    first_seq = models.BigIntegerField(null=True)
+    last_seq = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64)
+    rows = models.IntegerField(default=0)
+    file = models.CharField(_("File"), max_length=500)
+
+    class Meta:
+        ordering = ["-last_seq"]
+        triggers = [APPEND_ONLY]
+
+    def __str__(self):
+        return f"{self.partition} {self.last_seq}"

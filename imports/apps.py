@@ -8,7 +8,9 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Imports")
 
     def ready(self):
-        from core.exports import register_import_specs
+        from core.exports import register_background_export, register_import_specs
+        from imports.exports import export_queue
         from imports.specs import spec_for
 
         register_import_specs(spec_for)
+        register_background_export(export_queue)

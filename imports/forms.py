@@ -22,7 +22,6 @@ class UploadForm(forms.Form):
         label=_("File (.xlsx or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED)}),
     )
-    progress = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import in_scope
+from core.fields import with_indexes
 from core.services import constraint_message
 from funds.choices import DonationKind, DonorKind
 from funds.models import Campaign, Donation, Donor
@@ -28,6 +29,7 @@ from funds.rules import (
     new_donation_errors,
     receipt_no_in_use,
 )
+from funds.services import default_funds
 from imports.engine import Row, RowError
 from imports.resolve import Branches, BranchRef, Problem, Regions, Teams
 from members.choices import MemberKind, MembershipEventKind, ServiceRecordStatus, VolunteerStatus
@@ -131,7 +133,7 @@ class Importer:
             now = timezone.now()
             for instance in self.updates:
                 instance.updated_at = now
-            fields = sorted(self.update_fields | {"updated_at"})
+            fields = with_indexes(self.model, sorted(self.update_fields | {"updated_at"}))
             for start in range(0, len(self.updates), BATCH):
                 batch = self.updates[start : start + BATCH]
                 self.model.objects.bulk_update(batch, fields)
@@ -588,7 +590,9 @@ class DonationImporter(Importer):
         donors = self._donors(rows)
         self.new_donors: dict[tuple, Donor] = {}
         self._new_identifiers: dict[tuple, tuple] = {}
-        self.donor_of: list[tuple[Donation, tuple]] = []
+        # The planned donations are their fields until written: the dry run builds no model
+        # instance per row. ``donor_of`` names the new donor of the planned donation at index.
+        self.donor_of: list[tuple[int, tuple]] = []
         for row in rows:
             branch = branches.get(row.number)
             if branch is None:
@@ -679,26 +683,26 @@ class DonationImporter(Importer):
         donor_key = self._donor(row, branch, donors)
         if len(self.errors) > before:
             return
-        donation = Donation(
-            branch_id=branch.id,
-            region_code=branch.region_id,
-            campaign_id=campaign and campaign[1],
-            kind=values.get("kind") or DonationKind.CASH,
-            amount=values["amount"],
-            in_kind_description=values.get("in_kind_description") or "",
-            channel=values["channel"],
-            received_on=values["received_on"],
-            receipt_no=values["receipt_no"],
-            designated=bool(values.get("designated")),
-            designation=values.get("designation") or "",
-            matching=bool(values.get("matching")),
-            note=values.get("note") or "",
-            recorded_by=self.user,
-        )
+        donation = {
+            "branch_id": branch.id,
+            "region_code": branch.region_id,
+            "campaign_id": campaign and campaign[1],
+            "kind": values.get("kind") or DonationKind.CASH,
+            "amount": values["amount"],
+            "in_kind_description": values.get("in_kind_description") or "",
+            "channel": values["channel"],
+            "received_on": values["received_on"],
+            "receipt_no": values["receipt_no"],
+            "designated": bool(values.get("designated")),
+            "designation": values.get("designation") or "",
+            "matching": bool(values.get("matching")),
+            "note": values.get("note") or "",
+            "recorded_by": self.user,
+        }
         if isinstance(donor_key, Donor):
-            donation.donor = donor_key
+            donation["donor"] = donor_key
         elif donor_key is not None:
-            self.donor_of.append((donation, donor_key))
+            self.donor_of.append((len(self.creates), donor_key))
         self.creates.append(donation)
 
     def _campaigns(self, rows: list[Row]) -> dict:
@@ -777,9 +781,10 @@ class DonationImporter(Importer):
         ):
             self.fail(row, "donor_identifier", donor_identifier_in_use())
             return None
-        self.new_donors.setdefault(
-            key, Donor(region_id=branch.region_id, name=name, identifier=identifier, kind=kind)
-        )
+        if key not in self.new_donors:
+            self.new_donors[key] = Donor(
+                region_id=branch.region_id, name=name, identifier=identifier, kind=kind
+            )
         return key
 
     def _identifier_errors(self, kind: str, identifier: str, branch: BranchRef) -> list[str]:
@@ -791,6 +796,12 @@ class DonationImporter(Importer):
 
     def write(self, progress) -> None:
         Donor.objects.bulk_create(list(self.new_donors.values()), batch_size=BATCH)
-        for donation, key in self.donor_of:
-            donation.donor = self.new_donors[key]
+        for index, key in self.donor_of:
+            self.creates[index]["donor"] = self.new_donors[key]
+        # The sheet names no fund: each donation goes to its default fund (funds.rules).
+        funds = default_funds({(d["branch_id"], d["campaign_id"]) for d in self.creates})
+        self.creates = [
+            Donation(**fields, fund_id=funds[fields["branch_id"], fields["campaign_id"]])
+            for fields in self.creates
+        ]
         super().write(progress)

@@ -1,38 +1,33 @@
-"""Progress of a long dry run or import, kept in the cache for the page to poll.
+"""Progress of a dry run or import running in the background worker, for the job's page.
 
-The import runs in one transaction, whose rows no other connection sees before it ends;
-the cache is outside it. The page names the progress by a random token it sends with the
-form, so it can poll before the answer (and the job's id) comes back.
+The import runs in one transaction, whose rows no other connection sees before it ends, so
+the figures go to a cache shared by the worker and the web processes (the ``progress``
+cache: Redis with ``REDIS_URL``, else files under var/), never to the job's row.
 """
 
-import re
+from django.core.cache import caches
 
-from django.core.cache import cache
-
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-TIMEOUT = 15 * 60
+TIMEOUT = 60 * 60
+CACHE = "progress"
 
 
-def progress_key(user_id: int, token: str) -> str:
-    return f"imports:progress:{user_id}:{token}"
+def progress_key(job_id: int) -> str:
+    return f"imports:progress:{job_id}"
 
 
 class Progress:
-    """A callable ``(phase, done, total)`` that stores the figures under the user's token."""
+    """A callable ``(phase, done, total)`` that stores the figures under the job's id."""
 
-    def __init__(self, user_id: int, token: str | None):
-        self.key = progress_key(user_id, token) if token and TOKEN.match(token) else None
+    def __init__(self, job_id: int):
+        self.key = progress_key(job_id)
 
     def __call__(self, phase: str, done: int, total: int) -> None:
-        if self.key:
-            cache.set(self.key, {"phase": phase, "done": done, "total": total}, TIMEOUT)
+        caches[CACHE].set(self.key, {"phase": phase, "done": done, "total": total}, TIMEOUT)
 
     def finish(self) -> None:
         self("finished", 1, 1)
 
 
-def progress_of(user_id: int, token: str) -> dict:
-    """The last figures stored for the token (one cache read); "waiting" before any."""
-    if not TOKEN.match(token):
-        return {"phase": "unknown", "done": 0, "total": 0}
-    return cache.get(progress_key(user_id, token)) or {"phase": "waiting", "done": 0, "total": 0}
+def progress_of(job_id: int) -> dict:
+    """The last figures stored for the job (one cache read); "waiting" before any."""
+    return caches[CACHE].get(progress_key(job_id)) or {"phase": "waiting", "done": 0, "total": 0}

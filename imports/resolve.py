@@ -1,12 +1,14 @@
 """References in a sheet (regions, branches, teams), resolved for all rows with one query each.
 
-A region is given by its code or its name; a branch by its name, with the region when the
+A region is given by its code, its name, or both as the template's drop-down lists them
+(``天玉镇（360803100）``: the code decides); a branch by its name, with the region when the
 name alone is ambiguous in the user's subtree. Every lookup answers a value or an error
 (the column key and the message), so the importer can report it against the row.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,6 +46,21 @@ class BranchRef:
     kind: str
 
 
+#: A region as the template's drop-down lists it: its name, then its code in brackets.
+NAMED_CODE = re.compile(r"^.*[（(]\s*(\d+)\s*[)）]$")
+
+
+def region_label(name: str, code: str) -> str:
+    """A region as the template's drop-down lists it, and as messages name it."""
+    return f"{name}（{code}）"
+
+
+def region_key(cell: str) -> str:
+    """The code or the name a region cell gives: ``天玉镇（360803100）`` → ``360803100``."""
+    match = NAMED_CODE.match(cell)
+    return match.group(1) if match else cell
+
+
 def outside_scope(label: str) -> str:
     return _("%(region)s lies outside your region.") % {"region": label}
 
@@ -53,7 +70,7 @@ class Regions:
 
     def __init__(self, user, cells: Iterable[str]):
         self.user = user
-        cells = {cell for cell in cells if cell}
+        cells = {region_key(cell) for cell in cells if cell}
         codes = {cell for cell in cells if cell.isdigit()}
         names = cells - codes
         found = Region.objects.filter(Q(code__in=codes) | Q(name__in=names)).values_list(
@@ -68,12 +85,13 @@ class Regions:
 
     def get(self, cell: str) -> RegionRef | Problem:
         """The region ``cell`` names in the user's subtree, or the problem."""
+        cell = region_key(cell)
         if cell.isdigit():
             region = self.by_code.get(cell)
             if region is None:
                 return Problem("region", _("Unknown region code %(code)s.") % {"code": cell})
             if not in_scope(self.user, region.code):
-                return Problem("region", outside_scope(f"{region.name}（{region.code}）"))
+                return Problem("region", outside_scope(region_label(region.name, region.code)))
             return region
         return self._by_name(cell)
 
@@ -121,7 +139,7 @@ class Branches:
                 return Problem(
                     "branch",
                     _("No branch named “%(name)s” at %(region)s.")
-                    % {"name": name, "region": f"{region.name}（{region.code}）"},
+                    % {"name": name, "region": region_label(region.name, region.code)},
                 )
             return branch
         candidates = self.by_name.get(name, [])

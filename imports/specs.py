@@ -61,6 +61,8 @@ class Column:
     places: int = 1
     what: str = ""
     help: str = ""
+    #: A rule of the column beyond its kind's, for the template's rules sheet.
+    rule: str = ""
 
     @cached_property
     def model_field(self) -> models.Field | None:
@@ -83,6 +85,10 @@ class Column:
 
     def parse(self, raw):
         """The cell's value for the importer, or ``CellError``; ``None``/"" when blank."""
+        if raw is None:  # an empty cell, the commonest: read once per column
+            if self.required:
+                raise cells.CellError(_("This column is required."))
+            return self._blank
         raw = cells.unescape(raw)
         if self.required and cells.is_blank(raw):
             raise cells.CellError(_("This column is required."))
@@ -93,6 +99,11 @@ class Column:
             except ValidationError as error:
                 raise cells.CellError(error.messages[0]) from None
         return value
+
+    @cached_property
+    def _blank(self):
+        """What an empty cell of the column reads as."""
+        return self._read(None)
 
     def _read(self, raw):
         match self.kind:
@@ -354,6 +365,7 @@ DONATIONS = Spec(
             Donation,
             "receipt_no",
             example="QY2024-0001",
+            rule=_("Unique: each receipt number is used once"),
         ),
         _region("branch__region_id"),
         _branch("branch__name", "接收组织"),

@@ -11,5 +11,6 @@ urlpatterns = [
     path("templates/<slug:kind>/", views.template, name="template"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/confirm/", views.job_confirm, name="job_confirm"),
-    path("progress/<str:token>/", views.progress, name="progress"),
+    path("jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),
+    path("jobs/<int:pk>/progress/", views.progress, name="progress"),
 ]

@@ -81,8 +81,16 @@ def _parse_all(archive: zipfile.ZipFile, name: str, **handlers) -> None:
         parser.ParseFile(stream)
 
 
+#: Tag → its name without the namespace: a sheet has a handful of distinct tags, seen
+#: millions of times.
+_LOCAL_NAMES: dict[str, str] = {}
+
+
 def _local(tag: str) -> str:
-    return tag.rsplit(SEP, 1)[-1]
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = _LOCAL_NAMES[tag] = tag.rsplit(SEP, 1)[-1]
+    return name
 
 
 class Workbook:
@@ -187,17 +195,25 @@ class Workbook:
         }
 
 
+#: Column letters → zero-based index, as they are met (at most Excel's 16,384 columns).
+_COLUMNS: dict[str, int] = {}
+
+
 def column_index(reference: str) -> int:
     """``"C12"`` → 2 (zero-based); BadReference unless the cell is inside Excel's sheet."""
     match = REFERENCE.fullmatch(reference)
     if match is None or not 1 <= int(match[2]) <= MAX_ROWS:
         raise BadReference(reference)
-    index = 0
-    for char in match[1].upper():
-        index = index * 26 + (ord(char) - 64)
-    if index > MAX_COLUMNS:
-        raise BadReference(reference)
-    return index - 1
+    letters = match[1]
+    index = _COLUMNS.get(letters)
+    if index is None:
+        index = 0
+        for char in letters.upper():
+            index = index * 26 + (ord(char) - 64)
+        if index > MAX_COLUMNS:
+            raise BadReference(reference)
+        index = _COLUMNS[letters] = index - 1
+    return index
 
 
 def row_index(number: str) -> int:

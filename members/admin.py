@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,7 @@ from core.admin import (
     masked_column,
     year_filter,
 )
+from members.choices import ServiceRecordStatus
 from members.models import (
     UNIFICATIONS,
     Member,
@@ -202,6 +204,12 @@ class ServiceRecordAdmin(ScopedAdmin):
         "reviewed_by",
     ]
     list_filter = [RegionFilter, "status", year_filter("served_on")]
+    # Pending records first: they are the ones waiting for a decision; then the latest.
+    ordering = [
+        Case(When(status=ServiceRecordStatus.PENDING, then=Value(0)), default=Value(1)),
+        "-served_on",
+        "-id",
+    ]
     search_fields = ["volunteer__name", "activity"]
     autocomplete_fields = ["volunteer", "team"]
     add_fields = ["volunteer", "team", "served_on", "hours", "activity"]

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import BlindIndexField, EncryptedCharField
 from core.models import RegionScopedQuerySet
 from core.text import validate_visible_text
 from members.choices import (
@@ -54,10 +55,13 @@ class Member(TimeStampedModel):
         _("Name (person or unit)"), max_length=100, validators=[validate_visible_text]
     )
     gender = models.CharField(_("Gender"), max_length=6, choices=Gender, blank=True)
-    id_number = models.CharField(
+    # Encrypted at rest, looked up by their blind index (core.fields).
+    id_number = EncryptedCharField(
         _("ID number"), max_length=18, blank=True, validators=[validate_id_number]
     )
-    phone = models.CharField(_("Phone"), max_length=20, blank=True, validators=[validate_phone])
+    id_number_index = BlindIndexField(source="id_number")
+    phone = EncryptedCharField(_("Phone"), max_length=20, blank=True, validators=[validate_phone])
+    phone_index = BlindIndexField(source="phone")
     occupation = models.CharField(_("Occupation"), max_length=100, blank=True)
     joined_on = models.DateField(_("Joined on"))
     left_on = models.DateField(_("Left on"), null=True, blank=True)
@@ -71,8 +75,8 @@ class Member(TimeStampedModel):
         ordering = ["branch", "name", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["branch", "id_number"],
-                condition=~Q(id_number=""),
+                fields=["branch", "id_number_index"],
+                condition=~Q(id_number_index=""),
                 name="%(app_label)s_%(class)s_unique_id_number_in_branch",
                 violation_error_message=_("This branch already has a member with this ID number."),
             ),
@@ -253,10 +257,13 @@ class Volunteer(TimeStampedModel):
     region_code = RegionCodeField()
     name = models.CharField(_("Full name"), max_length=100, validators=[validate_visible_text])
     gender = models.CharField(_("Gender"), max_length=6, choices=Gender, blank=True)
-    id_number = models.CharField(
+    # Encrypted at rest, looked up by their blind index (core.fields).
+    id_number = EncryptedCharField(
         _("ID number"), max_length=18, blank=True, validators=[validate_id_number]
     )
-    phone = models.CharField(_("Phone"), max_length=20, blank=True, validators=[validate_phone])
+    id_number_index = BlindIndexField(source="id_number")
+    phone = EncryptedCharField(_("Phone"), max_length=20, blank=True, validators=[validate_phone])
+    phone_index = BlindIndexField(source="phone")
     registered_on = models.DateField(_("Registered on"))
     status = models.CharField(
         _("Status"), max_length=10, choices=VolunteerStatus, default=VolunteerStatus.ACTIVE
@@ -270,8 +277,8 @@ class Volunteer(TimeStampedModel):
         ordering = ["branch", "name", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["branch", "id_number"],
-                condition=~Q(id_number=""),
+                fields=["branch", "id_number_index"],
+                condition=~Q(id_number_index=""),
                 name="%(app_label)s_%(class)s_unique_id_number_in_branch",
                 violation_error_message=_(
                     "This branch already has a volunteer with this ID number."

@@ -9,6 +9,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +62,21 @@ class RegionFilter(admin.SimpleListFilter):
         """The name, indented by its depth below the user's region (ideographic spaces)."""
         depth = sum(1 for n in CODE_LENGTH.values() if len(root) < n < len(region.code))
         return "\u3000" * depth + region.name
+
+
+class AssessedThisYearFilter(admin.SimpleListFilter):
+    """Branches with or without an assessment dated this year (the to-do's link)."""
+
+    title = _("Assessed this year")
+    parameter_name = "assessed_this_year"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("yes", "no"):
+            return queryset
+        return queryset.assessed_in(timezone.localdate().year, assessed=self.value() == "yes")
 
 
 def met_text(met: int | None, total: int | None) -> str:
@@ -117,7 +133,7 @@ class BranchAdmin(ScopedAdmin):
     selector = staticmethod(branch_list)
     create_service = staticmethod(branch_register)
     list_display = ["name", "region", "kind", "status", "rating", "latest_assessment", "founded_on"]
-    list_filter = [RegionFilter, "kind", "status", "rating"]
+    list_filter = [RegionFilter, "kind", "status", "rating", AssessedThisYearFilter]
     search_fields = ["name"]
     autocomplete_fields = ["region", "parent"]
     fields = [*BRANCH_FIELDS, "assessment_summary"]

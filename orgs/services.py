@@ -6,20 +6,36 @@ The helpers ``validate_model``, ``restore_on_error`` and
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from django.db.models.functions import Now
 from django.utils.translation import gettext as _
 
 from core.access import check_write_scope
+from core.context import Source, write_context
 from core.errors import code
+from orgs import regions
 from orgs.choices import BranchStatus
-from orgs.models import BRANCH_FIELDS, Assessment, Branch, Region, Standard, StandardItem
+from orgs.models import (
+    BRANCH_FIELDS,
+    Assessment,
+    Branch,
+    Region,
+    Standard,
+    StandardItem,
+    Vintage,
+    VintageChange,
+)
 from orgs.validators import validate_phone
+from orgs.vintages import Comparison
 
 REGION_CLOSED = code("region_closed", "The region has been closed: choose a current one.")
 PARENT_CYCLE = code("parent_cycle", "The parent branch is the branch or one below it.")
@@ -279,3 +295,122 @@ def assessment_record(
     assessment.save()
     assessment.items_met.set(items)
     return assessment
+
+
+# Region vintages (docs/REGIONS.md): what happens to the records of each closed unit.
+MOVE = "move"
+STAY = "stay"
+NO_SUCCESSOR = "no_successor"
+NAME_TAKEN = "name_taken"
+LISTED = "listed"
+RECORD_COLUMNS = ("record", "id", "name", "region_code", "successor_code", "action")
+
+
+@dataclass
+class RecordPlan:
+    """A branch or user at a closed unit, its successor and what the vintage does with it."""
+
+    record: str
+    id: int
+    name: str
+    region_code: str
+    successor_code: str
+    action: str
+
+    def row(self) -> list:
+        return [getattr(self, column) for column in RECORD_COLUMNS]
+
+
+def vintage_plan(*, comparison: Comparison, move_users: bool) -> list[RecordPlan]:
+    """The branches and users at the closed units and their fate; counts them into the
+    comparison's rows (three queries)."""
+    successors = {c.code: c.successor_code for c in comparison.closed}
+    branches = Branch.objects.filter(region_id__in=successors).order_by("region_id", "name")
+    taken = set(
+        Branch.objects.filter(region_id__in=set(successors.values()) - {""}).values_list(
+            "region_id", "name"
+        )
+    )
+    plans = []
+    for pk, name, unit in branches.values_list("pk", "name", "region_id"):
+        successor = successors[unit]
+        action = _branch_action(unit, successor, (successor, name) in taken)
+        if action == MOVE:
+            taken.add((successor, name))
+        plans.append(RecordPlan("branch", pk, name, unit, successor, action))
+    users = get_user_model().objects.filter(region_id__in=successors).order_by("region_id", "pk")
+    for pk, name, unit in users.values_list("pk", "username", "region_id"):
+        successor = successors[unit]
+        action = _branch_action(unit, successor, False)
+        if action == MOVE and not move_users:
+            action = LISTED
+        plans.append(RecordPlan("user", pk, name, unit, successor, action))
+    for change in comparison.closed:
+        change.branches = sum(p.record == "branch" and p.region_code == change.code for p in plans)
+        change.users = sum(p.record == "user" and p.region_code == change.code for p in plans)
+    return plans
+
+
+def _branch_action(unit: str, successor: str, name_taken: bool) -> str:
+    if not successor:
+        return NO_SUCCESSOR
+    if successor == unit:
+        return STAY
+    return NAME_TAKEN if name_taken else MOVE
+
+
+@transaction.atomic
+def region_vintage_apply(
+    *,
+    name: str,
+    package: str,
+    effective_on: date,
+    comparison: Comparison,
+    move_users: bool = False,
+) -> tuple[Vintage, list[RecordPlan]]:
+    """Apply a compared vintage in one transaction: open, rename and close units, move the
+    branches (and with ``move_users`` the users) of closed units to their successors, and
+    record the changes; the history names the vintage as the reason of every write."""
+    vintage, _created = Vintage.objects.get_or_create(
+        name=name, defaults={"package": package, "effective_on": effective_on}
+    )
+    # Locking the closing units holds back writers registering or moving a branch to one of
+    # them (their foreign-key check shares the row) until the moves are committed.
+    closing = Region.objects.filter(code__in=[c.code for c in comparison.closed])
+    list(closing.order_by("code").select_for_update().values_list("code", flat=True))
+    plans = vintage_plan(comparison=comparison, move_users=move_users)
+    reason = _("Region vintage %(name)s") % {"name": name}
+    with write_context(source=Source.SYSTEM, reason=reason):
+        _apply_units(comparison, effective_on)
+        VintageChange.objects.bulk_create(
+            VintageChange(vintage=vintage, **_change_fields(change))
+            for change in comparison.changes
+        )
+        _move(Branch.objects.all(), plans, "branch", updated_at=Now())
+        _move(get_user_model().objects.all(), plans, "user")
+    return vintage, plans
+
+
+def _apply_units(comparison: Comparison, effective_on: date) -> None:
+    written = sorted(comparison.opened | comparison.renamed)
+    if written:
+        regions.load((code, comparison.new[code]) for code in written)
+    Region.objects.filter(code__in=comparison.opened).update(valid_from=effective_on, valid_to=None)
+    gone = {c.code for c in comparison.closed} - comparison.opened
+    Region.objects.filter(code__in=gone, valid_to__isnull=True).update(valid_to=effective_on)
+
+
+def _change_fields(change) -> dict:
+    fields = ("change", "code", "name", "old_code", "old_name", "successor_code", "basis", "share")
+    return {field: getattr(change, field) for field in fields}
+
+
+def _move(rows: models.QuerySet, plans: list[RecordPlan], record: str, **extra) -> None:
+    """One UPDATE per successor: the triggers copy the code onto the records and move the
+    summaries' figures, the history records each row with the write's context."""
+    by_successor: dict[str, list[int]] = defaultdict(list)
+    for plan in plans:
+        if plan.record == record and plan.action == MOVE:
+            by_successor[plan.successor_code].append(plan.id)
+    for successor, ids in sorted(by_successor.items()):
+        rows.filter(pk__in=ids).update(region_id=successor, **extra)

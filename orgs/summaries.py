@@ -8,8 +8,10 @@ which deltas of one record row cannot do: their SQL is written here by hand, and
 the same statement triggers. docs/METRICS.md defines every figure.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.summaries import (
     COUNTY_GRAIN,
@@ -239,6 +241,124 @@ class LatestAssessment(SummaryTable):
         return f"{self.branch_id}: {self.assessment_id}"
 
 
+# Township coverage at the end of each year. A township branch covers its unit from the year
+# it was founded (a branch without a founding date: from the year it was recorded here, or the
+# year it was dissolved if that is earlier) to the year before it was dissolved; a branch that
+# is active today covers it to this day. Branch statuses have no dates: a branch preparing or
+# dormant today, and a dissolved branch without a dissolution date, cover it in no year. Only
+# the units township coverage counts today (a street, town or township in force) have rows:
+# +1 in each year the unit became covered, -1 in each year it stopped being covered.
+COVERED_FROM = (
+    "extract(year FROM coalesce(b.founded_on, least("
+    f"(b.created_at AT TIME ZONE '{settings.TIME_ZONE}')::date, b.dissolved_on)))::int"
+)
+COVERAGE_YEARS = f"""
+        SELECT code AS region_code, year,
+               covered::int - lag(covered::int, 1, 0) OVER (PARTITION BY code ORDER BY year)
+                   AS covered_change
+          FROM (
+            SELECT b.region_id AS code, y.year,
+                   sum(sum(y.n)) OVER (PARTITION BY b.region_id ORDER BY y.year) > 0 AS covered
+              FROM orgs_branch b
+              JOIN orgs_region t ON t.code = b.region_id
+             CROSS JOIN LATERAL (
+                   VALUES ({COVERED_FROM}, 1),
+                          (extract(year FROM b.dissolved_on)::int, -1)
+             ) y (year, n)
+             WHERE b.kind = 'township'
+               AND (b.status = 'active' OR b.status = 'dissolved' AND b.dissolved_on IS NOT NULL)
+               AND y.year IS NOT NULL
+               AND t.level = 'township' AND t.kind IN ('street', 'town', 'township')
+               AND t.valid_to IS NULL
+               AND {{units}}
+             GROUP BY 1, 2
+          ) running"""  # noqa: S608 (declared SQL)
+#: The rows of the units ``codes`` (the argument of the refresh function).
+COVERAGE_YEARS_OF_CODES = COVERAGE_YEARS.replace("{units}", "b.region_id = ANY (codes)")
+
+# A township's yearly coverage is counted again from the records after its TownshipSummary
+# row is locked (the lock TownshipSummary's refresh takes next, on a subset of these units).
+REFRESH_COVERAGE_YEARS = Function(
+    name="orgs_coverageyearsummary_refresh",
+    arguments="codes text[]",
+    returns="void",
+    source=f"""
+BEGIN
+    IF cardinality(codes) = 0 THEN
+        RETURN;
+    END IF;
+    PERFORM 1 FROM unnest(codes) AS k (code)
+       JOIN orgs_townshipsummary s ON s.region_code = k.code
+      ORDER BY s.region_code FOR UPDATE OF s;
+    DELETE FROM orgs_coverageyearsummary s USING unnest(codes) AS k (code)
+     WHERE s.region_code = k.code
+       AND (s.region_code, s.year, s.covered_change) NOT IN (
+           SELECT region_code, year, covered_change FROM ({COVERAGE_YEARS_OF_CODES}
+           ) f WHERE covered_change <> 0);
+    INSERT INTO orgs_coverageyearsummary AS s (region_code, year, covered_change)
+    SELECT region_code, year, covered_change FROM ({COVERAGE_YEARS_OF_CODES}
+    ) f
+     WHERE covered_change <> 0
+     ORDER BY 1, 2
+    ON CONFLICT (region_code, year) DO NOTHING;
+END;
+""",  # noqa: S608 (declared SQL)
+)
+
+# A township-level unit loaded, closed or re-kinded, or a township or village branch changed
+# (the units TownshipSummary's refresh locks, and more: any change of a township branch).
+REGION_YEAR_CHANGES = """
+    PERFORM orgs_coverageyearsummary_refresh(ARRAY(
+        SELECT DISTINCT left(code, 9) FROM (
+            SELECT code, level, kind, valid_to FROM {changes} c
+             WHERE length(code) >= 9
+             GROUP BY 1, 2, 3, 4 HAVING sum(sign) <> 0
+        ) changed));
+"""
+BRANCH_YEAR_CHANGES = """
+    PERFORM orgs_coverageyearsummary_refresh(ARRAY(
+        SELECT DISTINCT left(region_id, 9) FROM (
+            SELECT region_id, kind, status, founded_on, dissolved_on, created_at
+              FROM {changes} c
+             WHERE kind IN ('township', 'community')
+             GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(sign) <> 0
+        ) changed));
+"""
+
+
+class CoverageYearSummary(SummaryTable):
+    """The years a township-level unit counted for township coverage became covered (+1) or
+    stopped being covered (-1): covered at the end of a year when the changes up to it add
+    up to 1. Declared before TownshipSummary: its refresh locks the units first."""
+
+    pk = models.CompositePrimaryKey("region_code", "year")
+    region_code = RegionCodeField()
+    year = models.IntegerField(_("Year"))
+    covered_change = models.SmallIntegerField(
+        _("Change of coverage"),
+        help_text=_("+1: covered from this year; -1: no longer covered at its end."),
+    )
+
+    summary = Summary(
+        maintain={"orgs_region": REGION_YEAR_CHANGES, "orgs_branch": BRANCH_YEAR_CHANGES},
+        functions=(REFRESH_COVERAGE_YEARS,),
+        rebuild=f"""
+        SELECT {{key}} AS region_code, year, covered_change::smallint AS covered_change
+          FROM ({COVERAGE_YEARS.replace("{units}", "TRUE")}
+          ) f
+         WHERE covered_change <> 0 AND {{where}}
+    """,  # noqa: S608 (declared SQL)
+    )
+
+    class Meta:
+        verbose_name = _("Coverage year summary")
+        verbose_name_plural = _("Coverage year summary")
+        ordering = ["region_code", "year"]
+
+    def __str__(self):
+        return f"{self.region_code} {self.year}: {self.covered_change:+d}"
+
+
 class TownshipSummary(SummaryTable):
     """Coverage at one township-level unit: one row for every such unit, whatever its kind.
 
@@ -365,9 +485,48 @@ class CountyCoverageSummary(SummaryTable):
         return f"{self.region_code}: {self.townships_covered}/{self.townships}"
 
 
+class CountyCoverageYearSummary(SummaryTable):
+    """CoverageYearSummary per county and year: the township-level units that became covered
+    less those that stopped being covered. Kept from CoverageYearSummary's changes."""
+
+    pk = models.CompositePrimaryKey("year", "region_code")
+    region_code = RegionCodeField()
+    year = models.IntegerField(_("Year"))
+    covered_change = models.IntegerField(_("Change of coverage"), default=0)
+
+    summary = Summary(
+        grain=COUNTY_GRAIN,
+        copy_of=CoverageYearSummary,
+        keys={"year": "year"},
+        figures={"covered_change": "covered_change"},
+    )
+
+    class Meta:
+        verbose_name = _("County coverage year summary")
+        verbose_name_plural = _("County coverage year summary")
+        ordering = ["region_code", "year"]
+
+    def __str__(self):
+        return f"{self.region_code} {self.year}: {self.covered_change:+d}"
+
+
 #: The branch summaries a rollup reads, the coarsest first.
 BRANCHES = (CountyBranchSummary, BranchSummary)
 ACTIVE_BRANCHES = "sum(branches) FILTER (WHERE status = 'active')"
+COVERAGE = (CountyCoverageSummary, TownshipSummary)
+COVERAGE_YEARS_TABLES = (CountyCoverageYearSummary, CoverageYearSummary)
+
+#: Township coverage at the end of a year: the units covered then (the changes summed over
+#: that year and every year before it), out of the units township coverage counts today
+#: (the dashboards' trend; not a rollup figure, its rows are changes summed up to a year).
+TOWNSHIPS_COVERED_AT_YEAR_END = Total(
+    "coverage.township_year_end",
+    COVERAGE_YEARS_TABLES,
+    "sum(covered_change)",
+    label=pgettext_lazy("figure", "Township coverage at year end"),
+)
+#: Today's township-level units counted for township coverage: its total.
+TOWNSHIPS_COUNTED = Total("coverage.townships", COVERAGE, "sum(townships)")
 
 #: The rollup figures of branches and coverage, in the order of docs/METRICS.md.
 FIGURES = [
@@ -375,15 +534,15 @@ FIGURES = [
         "branches.total",
         BRANCHES,
         "sum(branches) FILTER (WHERE status <> 'dissolved')",
-        label=_("Branches"),
+        label=pgettext_lazy("figure", "Branches"),
         help=_("Branches not dissolved."),
     ),
     Total(
         "branches.active",
         BRANCHES,
         ACTIVE_BRANCHES,
-        label=_("Active branches"),
-        title=_("Active branches"),
+        label=pgettext_lazy("figure", "Active branches"),
+        headline=True,
         out_of="branches.total",
     ),
     PerKey(
@@ -393,8 +552,8 @@ FIGURES = [
         "branches.standard_compliant",
         BRANCHES,
         "sum(compliant) FILTER (WHERE status = 'active')",
-        label=_("Branches meeting the standard"),
-        title=_("Meet the standard"),
+        label=pgettext_lazy("figure", "Branches meeting the standard"),
+        headline=True,
         out_of="branches.active",
         help=_("Active branches meeting every item of their latest assessment."),
     ),
@@ -402,7 +561,7 @@ FIGURES = [
     # coverage from the coverage summaries (reports.rollups).
     Computed(
         "coverage",
-        (CountyCoverageSummary, TownshipSummary),
+        COVERAGE,
         flat=True,
         help=_("Per level below the region."),
     ),

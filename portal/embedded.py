@@ -41,11 +41,27 @@ def database_settings(base_dir: Path) -> dict:
 
 
 def database_url(base_dir: Path) -> str:
-    """The embedded server as a DATABASE_URL (socket path percent-encoded as the host)."""
+    """The embedded server as a DATABASE_URL."""
+    return settings_url(database_settings(base_dir))
+
+
+def settings_url(settings: dict) -> str:
+    """A DATABASE_URL for Django database ``settings`` that reads back to the same connection.
+
+    A socket directory goes in the path (``postgres://user@/var/run/postgresql/name``), as
+    django-environ reads it; a port then goes in the query.
+    """
     from urllib.parse import quote
 
-    host = database_settings(base_dir)["HOST"]
-    return f"postgres://postgres@{quote(host, safe='')}/{DATABASE_NAME}"
+    user = quote(settings.get("USER") or "", safe="")
+    password = settings.get("PASSWORD") or ""
+    credentials = f"{user}:{quote(password, safe='')}@" if password else f"{user}@" if user else ""
+    host, port, name = settings.get("HOST") or "", settings.get("PORT"), settings["NAME"]
+    if host.startswith("/"):
+        query = f"?port={port}" if port else ""
+        return f"postgres://{credentials}/{quote(host)}/{quote(name, safe='')}{query}"
+    netloc = f"{host}:{port}" if port else host
+    return f"postgres://{credentials}{netloc}/{quote(name, safe='')}"
 
 
 def _ensure_database(handle) -> None:

@@ -1,6 +1,8 @@
-"""Forms of the pages: the dashboard's year, the coverage-gap level, the region search."""
+"""Forms of the pages: the dashboard's year, the coverage-gap level, the region search, a
+service account's new API token."""
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,3 +64,29 @@ class RegionSearchForm(forms.Form):
 
     def query(self) -> str:
         return self.cleaned_data["q"] if self.is_valid() else ""
+
+
+class TokenIssueForm(forms.Form):
+    """A service account's new API token: its name, read-only or not, its days."""
+
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    read_only = forms.BooleanField(
+        label=_("Read-only"),
+        required=False,
+        help_text=_("Only reads (GET, HEAD, OPTIONS)."),
+    )
+    expires_in_days = forms.IntegerField(
+        label=_("Days"),
+        required=False,
+        min_value=1,
+        help_text=_("Empty: API_TOKEN_MAX_AGE_DAYS, also the most."),
+    )
+
+    def clean_expires_in_days(self):
+        days = self.cleaned_data["expires_in_days"]
+        limit = settings.API_TOKEN_MAX_AGE_DAYS
+        if days is not None and limit and days > limit:
+            raise forms.ValidationError(
+                _("A token lasts at most %(days)d days."), params={"days": limit}, code="max_value"
+            )
+        return days

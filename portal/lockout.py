@@ -16,6 +16,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.access import requires_second_factor
+
 LOCKED_OUT = _(
     "Too many failed logins: this account is locked at this address. Try again in "
     "%(minutes)d minutes, or ask an administrator to unlock it."
@@ -39,6 +41,14 @@ class PortalAxesHandler(AxesDatabaseHandler):
         if django_request is not None and getattr(request, "axes_locked_out", False):
             django_request.axes_locked_out = True
             django_request.axes_credentials = credentials
+
+    def user_logged_in(self, sender, request, user, **kwargs):
+        """A login clears the account's failures, but one that needs the second factor only
+        once the code passed (portal.twofactor): wrong codes count across password logins."""
+        verified = getattr(user, "is_verified", None)
+        if requires_second_factor(user) and not (verified and verified()):
+            return
+        super().user_logged_in(sender, request, user, **kwargs)
 
     @staticmethod
     def address_failures(request) -> int:

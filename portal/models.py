@@ -10,6 +10,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from core.access import UserRole
+from core.models import RegionScopedQuerySet
 from orgs.models import Region
 
 
@@ -28,6 +29,14 @@ class User(AbstractUser):
         ),
     )
     role = models.CharField(_("Role"), max_length=10, choices=UserRole, default=UserRole.VIEWER)
+    is_service_account = models.BooleanField(
+        _("Service account"),
+        default=False,
+        help_text=_(
+            "An account of another system: it has no password and never signs in to the pages "
+            "or the admin; it calls the API with the tokens an administrator issues it."
+        ),
+    )
     password_changed_at = models.DateTimeField(
         _("Password set at"),
         null=True,
@@ -48,16 +57,28 @@ class User(AbstractUser):
                 name="%(app_label)s_%(class)s_region_unless_superuser",
                 violation_error_message=_("Every user except superusers needs a region."),
             ),
+            models.CheckConstraint(
+                condition=Q(is_service_account=False) | Q(is_superuser=False, is_staff=False),
+                name="%(app_label)s_%(class)s_service_account_not_staff",
+                violation_error_message=_(
+                    "A service account cannot be a superuser or reach the admin site."
+                ),
+            ),
         ]
         triggers = [
             # A new password (a reset too, or an unusable one), another role or region, or a
-            # deactivation ends the account's API token, whatever made the change.
+            # deactivation ends the account's API tokens, whatever made the change (the tokens
+            # issued before named tokens are deleted, named ones marked revoked).
             pgtrigger.Trigger(
                 name="revoke_tokens",
                 when=pgtrigger.After,
                 operation=pgtrigger.Update,
                 condition=pgtrigger.AnyChange("password", "role", "region", "is_active"),
-                func="DELETE FROM authtoken_token WHERE user_id = NEW.id; RETURN NULL;",
+                func=(
+                    "DELETE FROM authtoken_token WHERE user_id = NEW.id; "
+                    "UPDATE portal_apitoken SET revoked_at = now() "
+                    "WHERE user_id = NEW.id AND revoked_at IS NULL; RETURN NULL;"
+                ),
             ),
         ]
 
@@ -74,6 +95,17 @@ class User(AbstractUser):
             secret=secret,
             algorithm="sha256",
         ).hexdigest()
+
+
+class ServiceAccount(User):
+    """An account of another system (``is_service_account``): a region and a role, no
+    password; an administrator issues its API tokens (``portal.admin.ServiceAccountAdmin``)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("Service account")
+        verbose_name_plural = _("Service accounts")
+        ordering = ["username"]
 
 
 class PasswordHistory(models.Model):
@@ -118,3 +150,68 @@ class Session(AbstractBaseSession):
         from portal.sessions import SessionStore
 
         return SessionStore
+
+
+class ApiTokenQuerySet(RegionScopedQuerySet):
+    """API tokens by the region of their account."""
+
+    region_path = "user__region__code"
+
+    def usable(self, now=None):
+        """Tokens neither revoked nor expired (no query until evaluated)."""
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+
+
+class TokenState(models.TextChoices):
+    """Where a named API token stands (``ApiToken.state``)."""
+
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
+class ApiToken(models.Model):
+    """A named API token of an account: only the sha256 of its key is stored (the key is shown
+    once, when it is issued); it ends at ``expires_at`` or when revoked."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("User"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("Name"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(
+        _("Key begins"),
+        max_length=12,
+        editable=False,
+        help_text=_("The first characters of the key: enough to recognise it, not to use it."),
+    )
+    read_only = models.BooleanField(
+        _("Read-only"), default=False, help_text=_("Only reads (GET, HEAD, OPTIONS).")
+    )
+    created_at = models.DateTimeField(_("Issued"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("Expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("Last used"), null=True, blank=True)
+    last_used_from = models.GenericIPAddressField(_("Last used from"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("Revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def state(self) -> TokenState:
+        """Active, expired or revoked (no query)."""
+        if self.revoked_at is not None:
+            return TokenState.REVOKED
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return TokenState.EXPIRED
+        return TokenState.ACTIVE

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from core import converters  # noqa: F401 (registers <region:…>)
-from portal import views
+from portal import twofactor, views
 
 app_name = "portal"
 urlpatterns = [
@@ -34,10 +34,18 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/sessions/", views.sessions, name="sessions"),
+    path("accounts/two-factor/", twofactor.verify, name="two_factor"),
+    path("accounts/two-factor/enrol/", twofactor.enrol, name="two_factor_enrol"),
     path("", views.home, name="home"),
     path("regions/<region:code>/", views.region_dashboard, name="region_dashboard"),
     path("regions/<region:code>/gaps/", views.region_gaps, name="region_gaps"),
+    path(
+        "regions/<region:code>/gaps/export/",
+        views.region_gaps_export,
+        name="region_gaps_export",
+    ),
     path("gaps/", views.country_gaps, name="country_gaps"),
+    path("gaps/export/", views.country_gaps_export, name="country_gaps_export"),
     path("search/", views.search, name="region_search"),
     path("branches/<int:pk>/", views.branch_detail, name="branch_detail"),
 ]

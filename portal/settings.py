@@ -37,10 +37,15 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "orgs",
     "members",
     "funds",
+    "life",
     "portal",
     "pghistory",
     "history",
@@ -58,11 +63,15 @@ MIDDLEWARE = [
     "core.api.throttles.rate_limit_headers",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor (TOTP).
+    "django_otp.middleware.OTPMiddleware",
     # Writes during a request record who, from where (admin, API, web) and the address.
     "history.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle and absolute session lifetimes, then an expired password's change page first.
     "portal.sessions.SessionTimeoutMiddleware",
+    # A session that needs the second factor verifies (or enrols) before any page or API call.
+    "portal.twofactor.SecondFactorMiddleware",
     "portal.passwords.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -127,6 +136,17 @@ if DATABASE_REPLICA_URL:
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["core.routers.ReplicaRouter"]
+# Backups (manage.py backup) are encrypted (AES-256-GCM) with the key in this file, kept
+# outside the database and its backups; `manage.py backup --create-key PATH` makes one.
+# Empty: backups are written unencrypted, with a warning.
+BACKUP_KEY_FILE = env.str("BACKUP_KEY_FILE", default="")
+# ID and phone numbers are encrypted at rest (core/crypto.py) with keys from the environment
+# (PERSONAL_DATA_KEYS: "id:base64;index:base64") or a key file outside the database, made on
+# first use when missing. Production keeps the file elsewhere, and a copy apart from backups.
+PERSONAL_DATA_KEYS = env.str("PERSONAL_DATA_KEYS", default="")
+PERSONAL_DATA_KEY_FILE = env.str(
+    "PERSONAL_DATA_KEY_FILE", default=str(BASE_DIR / "var" / "keys" / "personal-data.keys")
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # History events carry their context (source, user, address, URL) as JSON on each row.
 PGHISTORY_JSON_ENCODER = "core.context.ContextEncoder"
@@ -160,9 +180,21 @@ PASSWORD_HASHERS = [
 # Axes first: it refuses a locked-out username+address before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "portal.backends.AccountBackend",
 ]
 LOGIN_URL = "portal:login"
+# Two-factor login (portal/twofactor.py, core.access.requires_second_factor): superusers and
+# the roles in OTP_REQUIRED_ROLES sign in with a TOTP code (or a one-time recovery code) after
+# the password, on the pages, the admin and the API token endpoint. OTP_REQUIRED=false turns
+# the requirement off everywhere (the test suite's default; never in production).
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=True)
+OTP_REQUIRED_ROLES = env.list(
+    "OTP_REQUIRED_ROLES", default=["staff", "admin", "security", "auditor"]
+)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Grassroots portal")
+# How many one-time recovery codes an enrolment gives.
+OTP_RECOVERY_CODES = 10
 LOGIN_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "zh-hans"
@@ -184,6 +216,15 @@ STORAGES = {
         )
     },
 }
+# Uploaded files (spending vouchers): never served under a public URL (no MEDIA_URL route);
+# the portal hands each one out through a view that checks the reader's region.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+#: The largest spending attachment (invoice, receipt) accepted, in bytes.
+SPENDING_ATTACHMENT_MAX_BYTES = env.int("SPENDING_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
+ACTIVITY_ATTACHMENT_MAX_BYTES = env.int("ACTIVITY_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
+#: The cap on administrative costs as a share of the money spent in a year (civil-affairs
+#: rules): the rollup flags a region and year above it (spending.administrative_over_cap).
+FUNDS_ADMIN_COST_CAP = env.float("FUNDS_ADMIN_COST_CAP", default=0.10)
 
 #: Request rates for API clients: anonymous ones (by address) and signed-in ones (by user).
 # Searches by a phone or ID number one user may make in ten minutes (admin lists and the
@@ -194,7 +235,7 @@ API_THROTTLE_USER = env.str("API_THROTTLE_USER", default="6000/min")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "core.api.authentication.ExpiringTokenAuthentication",
+        "portal.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.RolePermission"],
@@ -252,6 +293,7 @@ SPECTACULAR_SETTINGS = {
         "DonationKindEnum": "funds.choices.DonationKind",
         "DonationChannelEnum": "funds.choices.DonationChannel",
         "DonationStatusEnum": "funds.choices.DonationStatus",
+        "ReversalKindEnum": "funds.choices.ReversalKind",
         "UserRoleEnum": "core.access.UserRole",
     },
 }
@@ -312,16 +354,42 @@ AXES_HTTP_RESPONSE_CODE = 429
 PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "core.context.client_address"
 
+# Audit trail of security events (history.audit_trail): monthly partitions are kept at least
+# AUDIT_RETENTION_DAYS; `manage.py prune_audit` writes each older month to AUDIT_ARCHIVE_DIR
+# (gzipped CSV named with the month's last chain hash, and a manifest) and drops it.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+AUDIT_ARCHIVE_DIR = Path(env.str("AUDIT_ARCHIVE_DIR", default=str(BASE_DIR / "var" / "audit")))
+
 # Cache: Redis when REDIS_URL is set (shared by all workers: throttles, lockouts, import
 # progress), else this process's memory (development, tests).
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Import progress, written by the background worker and read by the web processes: a
+    # cache both see (files on this machine when there is no Redis).
+    "progress": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "progress",
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env.str("PROGRESS_CACHE_DIR", default=str(BASE_DIR / "var" / "progress")),
+    },
 }
+
+# Background work (import dry runs and imports): tasks are stored in the database and run by
+# `manage.py db_worker` (django-tasks-db), a second process beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Imports (imports/): the largest file accepted, its unpacked size (xlsx) and its rows.
 IMPORTS_MAX_UPLOAD_BYTES = env.int("IMPORTS_MAX_UPLOAD_MB", default=20) * 1024 * 1024
 IMPORTS_MAX_UNPACKED_BYTES = 20 * IMPORTS_MAX_UPLOAD_BYTES
 IMPORTS_MAX_ROWS = env.int("IMPORTS_MAX_ROWS", default=200_000)
+# Exports (core/exports.py): a list longer than this is written by the background worker and
+# downloaded from "My exports"; its file is kept this many days.
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=10_000)
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)

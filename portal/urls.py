@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("portal.api.urls")),
     path("imports/", include("imports.urls")),
+    path("exports/", include("imports.export_urls")),
     path("", include("portal.pages")),
 ]
 

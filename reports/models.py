@@ -1,7 +1,7 @@
 """What changed where: the counter behind the rollups' ETags.
 
 Every write to a table whose rows a rollup reads (regions, branches, assessments, members,
-volunteers, service records, campaigns, donations) adds, in the writing transaction, the
+volunteers, service records, campaigns, donations, spendings, activities) adds, in the writing transaction, the
 number of rows it wrote, removed or replaced to a row per township-level unit (the code of
 each row cut to 9 digits; a row registered higher up keeps its own code). The counters only
 grow, so the sum over a subtree changes exactly when something in it changed: a rollup
@@ -26,6 +26,8 @@ TRACKED = {
     "members_servicerecord": ("c.region_code", ""),
     "funds_campaign": ("c.region_id", ""),
     "funds_donation": ("c.region_code", ""),
+    "funds_spending": ("c.region_code", ""),
+    "life_activity": ("c.region_code", ""),
 }
 
 

@@ -10,7 +10,7 @@ a township's; where the children are finer than every table's grain (a township'
 the same rows are computed from the records of that subtree. Sums are read per child and
 added up in Python for the region (which also holds the records registered at the region
 itself, which no child holds); distinct counts are counted for the region in SQL. A rollup
-runs eight queries, whatever the number of children:
+runs ten queries, whatever the number of children:
 
 1. the children and the time the figures are true for;
 2. branches per kind and status (the figures of ``orgs_branch``);
@@ -18,11 +18,14 @@ runs eight queries, whatever the number of children:
 4. province, city and county coverage;
 5. active members and registered volunteers;
 6. approved service hours;
-7. donations per channel (the figures of ``funds_donation``);
-8. money per campaign.
+7. donations per channel (the figures of ``funds_donation``), and raised up to the year;
+8. spendings per category, and spent up to the year (the figures of ``funds_spending``);
+9. activities held and held on time (the figures of ``life_activity``);
+10. money per campaign.
 
-The declared figures of one table of records are read in one statement. Outside a caller's
-transaction the eight share one REPEATABLE READ snapshot, taken when the first runs:
+The declared figures of one table of records are read in one statement; derived figures
+(a share, a balance) are computed from the others. Outside a caller's transaction the ten
+share one REPEATABLE READ snapshot, taken when the first runs:
 ``as_of``. The queries run on the alias the router reads from (``summary_alias()``: a
 replica for the dashboards and the rollup API when one is configured).
 """
@@ -46,6 +49,7 @@ from core.summaries import (
     TOWNSHIP_GRAIN,
     ZEROS,
     Computed,
+    Derived,
     Figure,
     collect,
     figures_sql,
@@ -54,6 +58,7 @@ from core.summaries import (
 )
 from funds import summaries as funds_summaries
 from funds.summaries import CampaignSummary, TownshipCampaignSummary
+from life import summaries as life_summaries
 from members import summaries as members_summaries
 from orgs import summaries as orgs_summaries
 from orgs.choices import CODE_LENGTH, TERRITORIAL_KINDS, BranchStatus, RegionKind, RegionLevel
@@ -68,6 +73,7 @@ FIGURES: list[Figure] = [
     *orgs_summaries.FIGURES,
     *members_summaries.FIGURES,
     *funds_summaries.FIGURES,
+    *life_summaries.FIGURES,
 ]
 #: Coverage counts only these kinds at these levels; every unit at the levels above.
 COVERAGE_KINDS = {
@@ -368,7 +374,7 @@ def _levels_below(code: str) -> list[str]:
 def region_rollup(*, region: Region | None = None, year: int | None = None) -> RegionRollup:
     """The figures of ``region`` (None: the whole country) and of each of its direct children.
 
-    Runs eight queries whatever the number of children. Outside a transaction they run in
+    Runs ten queries whatever the number of children. Outside a transaction they run in
     their own REPEATABLE READ one (BEGIN, SET TRANSACTION, COMMIT around them), so that every
     figure is true for ``as_of``. ``year`` limits service hours and donations to that
     calendar year; the other figures are current.
@@ -382,12 +388,15 @@ def region_rollup(*, region: Region | None = None, year: int | None = None) -> R
 
     def figures(key: str | None, code: str) -> dict[str, Any]:
         values = declared(key, code)
-        return {
-            figure.name: computed[figure.name](key, code)
-            if isinstance(figure, Computed)
-            else values[figure.name]
-            for figure in FIGURES
-        }
+        shown = {}
+        for figure in FIGURES:
+            if isinstance(figure, Computed):
+                shown[figure.name] = computed[figure.name](key, code)
+            elif isinstance(figure, Derived):
+                shown[figure.name] = figure.compute(shown)
+            else:
+                shown[figure.name] = values[figure.name]
+        return shown
 
     own = _identity(region)
     return RegionRollup(

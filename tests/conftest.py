@@ -10,6 +10,7 @@ from pytest_django.fixtures import validate_django_db
 from pytest_django.plugin import pytest_collection_modifyitems as order_like_django
 
 from core.access import UserRole
+from history.audit_trail import ensure_partitions
 from orgs.models import Region
 from portal.models import User
 from tests.contract import VALIDATED, ContractClient
@@ -38,9 +39,12 @@ def load_region_tree():
 
 
 def load_default_standard():
-    """The six-haves standard that a data migration installs (a flush removes it too)."""
+    """The six-haves standard and the usual activity kinds that data migrations install (a
+    flush removes them too)."""
     migration = importlib.import_module("orgs.migrations.0002_six_haves_standard")
     migration.forward(django_apps, None)
+    kinds = importlib.import_module("life.migrations.0002_follow_branch_moves_and_kinds")
+    kinds.forward(django_apps, None)
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +53,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_region_tree()
         load_default_standard()
+        # The audit trail's partitions of this month and the next, as `prune_audit` makes
+        # them daily (a reused test database was migrated on another day).
+        ensure_partitions()
 
 
 @pytest.fixture(autouse=True)

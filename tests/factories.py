@@ -6,8 +6,9 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from funds.choices import CampaignKind, DonationChannel, DonationKind, DonorKind
-from funds.models import Campaign, Donation, Donor
+from funds.choices import CampaignKind, DonationChannel, DonationKind, DonorKind, ReversalKind
+from funds.models import Campaign, Donation, Donor, Fund
+from funds.services import default_funds, donation_record, spending_record
 from members.choices import PositionRole, ServiceType
 from members.models import Member, Position, ServiceRecord, Volunteer, VolunteerTeam
 from orgs.choices import BranchKind, BranchStatus
@@ -116,6 +117,15 @@ class CampaignFactory(DjangoModelFactory):
     ends_on = datetime.date(2019, 9, 9)
 
 
+def default_fund(donation) -> Fund:
+    """The fund a donation goes to by ``funds.rules.default_fund`` (opened on demand); a
+    reversal entry's is its original's."""
+    if donation.reverses is not None:
+        return donation.reverses.fund
+    key = (donation.branch.pk, donation.campaign.pk if donation.campaign else None)
+    return Fund.objects.get(pk=default_funds([key])[key])
+
+
 class DonationFactory(DjangoModelFactory):
     class Meta:
         model = Donation
@@ -128,3 +138,31 @@ class DonationFactory(DjangoModelFactory):
     channel = DonationChannel.BANK
     received_on = datetime.date(2019, 9, 8)
     receipt_no = factory.Sequence(lambda n: f"T{n:08d}")
+    reverses = None
+    campaign = None
+    fund = factory.LazyAttribute(default_fund)
+    # A reversal entry made here is dated as given: a refund, booked on its own date.
+    reversal_kind = factory.LazyAttribute(lambda o: ReversalKind.REFUND if o.reverses else "")
+
+
+def fund_at(region: str, amount, received_on=datetime.date(2023, 1, 2), **branch) -> Fund:
+    """The default fund of a new branch at ``region`` after one donation of ``amount``."""
+    return donation_record(
+        branch=BranchFactory(region_id=region, **branch),
+        amount=amount,
+        channel="bank",
+        received_on=received_on,
+    ).fund
+
+
+def pay(fund, amount, category, spent_on: datetime.date, voucher_no: str):
+    """A spending out of ``fund``, recorded through the service as staff do."""
+    return spending_record(
+        fund=fund,
+        amount=amount,
+        category=category,
+        spent_on=spent_on,
+        payee="收款单位",
+        purpose="用途",
+        voucher_no=voucher_no,
+    )

@@ -9,6 +9,12 @@ os.environ.setdefault("API_THROTTLE_USER", "100000/min")
 from portal.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Fixed personal-data keys (core/crypto.py): a value key and the blind index key.
+PERSONAL_DATA_KEYS = os.environ.get(
+    "PERSONAL_DATA_KEYS",
+    "test1:dGVzdC1wZXJzb25hbC1kYXRhLWtleS0xLTMyYnl0ZXM=;"
+    "index:dGVzdC1wZXJzb25hbC1pbmRleC1rZXktLTMyYnl0ZXM=",
+)
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
@@ -27,3 +33,16 @@ AXES_ADDRESS_FAILURE_LIMIT = 6
 # are routed to it only where a test sets REPLICA_DATABASE (tests/portal/test_router.py).
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 REPLICA_DATABASE = None
+# Background tasks run at once inside the test (tests/imports/test_worker.py runs a real
+# `db_worker` on the database backend: TEST_TASKS_BACKEND names it for that process).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TEST_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+# Two-factor login is off for the suite, which signs in with force_login and passwords; the
+# tests of tests/security/test_two_factor.py and the browser's enrolment turn it on.
+OTP_REQUIRED = False

@@ -1,4 +1,5 @@
-"""API tokens that expire: ``API_TOKEN_MAX_AGE_DAYS`` after they were issued (0: never)."""
+"""The API tokens issued before named tokens (``portal.tokens``): DRF's, one per account,
+accepted until ``API_TOKEN_MAX_AGE_DAYS`` after they were issued (0: never)."""
 
 from datetime import datetime, timedelta
 
@@ -16,8 +17,7 @@ def token_expires(issued: datetime) -> datetime | None:
 
 
 def token_expired(token) -> bool:
-    """Whether ``token`` is past its expiry (the one test of it: authentication and the
-    token endpoint, which replaces an expired token, both ask it)."""
+    """Whether the older ``token`` is past its expiry."""
     expires = token_expires(token.created)
     return expires is not None and expires <= timezone.now()
 

@@ -13,9 +13,12 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -23,6 +26,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.access import AccessDenied, Action, can
 from core.api.permissions import PortalPagination, RolePermission
+from core.attachments import attachment_response
+from core.audit import AuditKind, Outcome, log_security_event
 from core.errors import IdempotencyKeyReused, coded_messages
 from core.text import ascii_number
 
@@ -261,6 +266,15 @@ def field_errors(data: Any) -> tuple[dict[str, list[str]], dict[str, list[str]]]
     return errors, codes
 
 
+def _refused(request, exc) -> dict:
+    """What a 403 refused: the method, the path and the reason given."""
+    return {
+        "method": getattr(request, "method", ""),
+        "path": getattr(request, "path", ""),
+        "message": str(getattr(exc, "detail", exc)),
+    }
+
+
 def exception_handler(exc, context):
     """Every error as ``{"detail", "code", "errors"?}``; services' ValidationErrors are 400s."""
     if isinstance(exc, Http404):
@@ -287,6 +301,14 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    if response.status_code == 403:
+        request = context.get("request")
+        log_security_event(
+            AuditKind.PERMISSION_DENIED,
+            request=request,
+            outcome=Outcome.FAILURE,
+            detail=_refused(request, exc),
+        )
     if isinstance(exc, exceptions.ValidationError):
         errors, codes = field_errors(exc.detail)
         response.data = {
@@ -298,3 +320,22 @@ def exception_handler(exc, context):
     else:
         response.data = {"detail": str(exc.detail), "code": str(exc.get_codes())}
     return response
+
+
+class AttachmentMixin:
+    """Mixed into the viewset of records that keep a file (``attachment``)."""
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY),
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def attachment(self, request, pk=None) -> FileResponse:
+        """The file kept with the record, to users who see the record (404 otherwise)."""
+        record = self.get_object()
+        if not record.attachment:
+            raise Http404
+        return attachment_response(record.attachment)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 from rest_framework.pagination import PageNumberPagination
 
-from core.access import Action, can, write_target
+from core.access import READ_ONLY_TOKEN, Action, can, token_allows, write_target
 
 
 class PortalPagination(PageNumberPagination):
@@ -74,8 +74,14 @@ def model_of(view):
     return queryset.model if queryset is not None else None
 
 
+class ReadOnlyToken(exceptions.PermissionDenied):
+    default_detail = READ_ONLY_TOKEN
+    default_code = "token_read_only"
+
+
 class RolePermission(permissions.BasePermission):
-    """What the user's role allows (``core.access``): the same gate as the admin site's."""
+    """What the user's role allows (``core.access``): the same gate as the admin site's; a
+    read-only API token reads only, whatever the role."""
 
     message = _("Your role may not make this change.")
 
@@ -83,6 +89,8 @@ class RolePermission(permissions.BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
+        if not token_allows(request.auth, request.method):
+            raise ReadOnlyToken()
         return can(user, action_of(request, view), model_of(view))
 
     def has_object_permission(self, request, view, obj):

@@ -2,6 +2,7 @@
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
 
 from core import converters  # noqa: F401 (registers <region:…>)
 from portal.api import views
@@ -10,10 +11,15 @@ from reports.api import views as rollups
 
 app_name = "api"
 
+router = SimpleRouter()
+router.register("tokens", views.ApiTokenViewSet, basename="token")
+
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("me/", views.MeView.as_view(), name="me"),
     path("rollup/", rollups.CountryRollupView.as_view(), name="rollup"),
+    path("rollup.csv", exports.CountryRollupCsvView.as_view(), name="rollup-csv"),
+    path("rollup.xlsx", exports.CountryRollupXlsxView.as_view(), name="rollup-xlsx"),
     path("regions/<region:code>/rollup/", rollups.RegionRollupView.as_view(), name="region-rollup"),
     path(
         "regions/<region:code>/rollup.csv",
@@ -33,6 +39,8 @@ v1 = [
     path("", include("orgs.api.urls")),
     path("", include("members.api.urls")),
     path("", include("funds.api.urls")),
+    path("", include("life.api.urls")),
+    *router.urls,
 ]
 
 urlpatterns = [

@@ -1,25 +1,29 @@
-"""Endpoints of the portal itself: the API token, the signed-in user, unknown addresses."""
+"""Endpoints of the portal itself: API tokens, the signed-in user, unknown addresses."""
 
 from django.conf import settings
-from django.db import transaction
 from django.http import JsonResponse
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView
 from rest_framework import exceptions, permissions
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.authentication import token_expired, token_expires
+from core.api.base import ScopedViewSet
 from core.api.schema import SCHEMA_LANGUAGE
 from core.api.throttles import AnonThrottle
-from portal.api.serializers import MeSerializer, TokenSerializer
+from portal.api.serializers import (
+    ApiTokenSerializer,
+    MeSerializer,
+    TokenIssueSerializer,
+    TokenSerializer,
+)
+from portal.models import ApiToken
+from portal.tokens import api_token_issue, api_token_list, api_token_revoke
 
 
 @csrf_exempt
@@ -30,7 +34,9 @@ def not_found(request, *args, **kwargs) -> JsonResponse:
 
 
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for the account's API token (one per account)."""
+    """Exchange a username and password for a new API token (each call issues one, named,
+    read-only or not); accounts with two-factor login add the current one-time code
+    (``otp``)."""
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
@@ -38,21 +44,42 @@ class TokenView(ObtainAuthToken):
     throttle_classes = [AnonThrottle]
     renderer_classes = [JSONRenderer]
     parser_classes = [JSONParser]
+    serializer_class = TokenIssueSerializer
 
-    @extend_schema(request=AuthTokenSerializer, responses=TokenSerializer, auth=[])
+    @extend_schema(request=TokenIssueSerializer, responses=TokenSerializer, auth=[])
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
-        with transaction.atomic():
-            token = Token.objects.select_for_update().filter(user=user).first()
-            if token is not None and token_expired(token):
-                token.delete()  # an expired token is replaced, never renewed
-                token = None
-            if token is None:
-                token = Token.objects.create(user=user)
-        answer = {"token": token.key, "expires_at": token_expires(token.created)}
+        data = serializer.validated_data
+        token, key = api_token_issue(
+            user=data["user"],
+            name=data.get("name", ""),
+            read_only=data["read_only"],
+            expires_in_days=data.get("expires_in_days"),
+            request=request,
+        )
+        answer = {
+            "token": key,
+            "id": token.pk,
+            "name": token.name,
+            "read_only": token.read_only,
+            "expires_at": token.expires_at,
+        }
         return Response(TokenSerializer(answer).data)
+
+
+class ApiTokenViewSet(ScopedViewSet):
+    """The caller's own API tokens (never their keys): listed with their last use, revoked
+    one by one (DELETE); a read-only token cannot revoke."""
+
+    selector = api_token_list
+    queryset = ApiToken.objects.all()
+    serializer_class = ApiTokenSerializer
+    filterset_class = None  # a person's few tokens: no filters
+    http_method_names = ["get", "delete", "head", "options"]
+
+    def perform_destroy(self, instance):
+        api_token_revoke(token=instance, user=self.request.user, request=self.request)
 
 
 class MeView(APIView):

@@ -7,8 +7,10 @@ reported figures are reproduced exactly (net of reversal entries); everything el
 from ``random.Random(seed)``.
 
 The modules follow what they generate: ``facts`` (reported figures, counts, name pools),
-``regions``, ``branches``, ``people``, ``money`` (donors and donations) and ``fundraising``
-(campaigns, the yearly totals); ``plan`` holds the records and ``builder`` draws them in order.
+``regions``, ``branches``, ``people``, ``money`` (donors and donations), ``fundraising``
+(campaigns, the yearly totals), ``spending`` (the funds donations go to, and what Ji'an
+spends out of them) and ``activities`` (the required activities and a year of ledgers);
+``plan`` holds the records and ``builder`` draws them in order.
 """
 
 from collections import defaultdict
@@ -21,6 +23,7 @@ from django.db.models.functions import Coalesce
 
 from core.access import UserRole
 from funds.models import Donation
+from life.models import ActivityKind, Requirement
 from orgs.choices import RegionLevel
 from orgs.models import Branch, Region, Standard, StandardItem
 from portal.demo.builder import Builder
@@ -32,6 +35,7 @@ from portal.demo.regions import RegionTree, village_short
 __all__ = [
     "ACCOUNTS",
     "DEFAULT_SEED",
+    "DEMO_TOTP_SECRET",
     "Account",
     "Gift",
     "Plan",
@@ -58,6 +62,10 @@ class Account:
     role: str
     superuser: bool = False
 
+
+#: The authenticator key of the demo accounts that sign in with a second factor (base32, as
+#: apps take it): public like their passwords, for the demo only.
+DEMO_TOTP_SECRET = "JIANGXIGRASSROOTSPORTALDEMOTOTPK"  # noqa: S105 (the demo's, public)
 
 ACCOUNTS = [
     Account("admin", "demo-admin-2026", None, UserRole.ADMIN, superuser=True),
@@ -92,10 +100,20 @@ def figures() -> list[tuple[str, Decimal]]:
 
 
 def build(*, seed: int = DEFAULT_SEED) -> "Plan":
-    """Plan the demo set for ``seed`` from the regions and the default standard (three queries)."""
+    """Plan the demo set for ``seed`` from the regions, the default standard and the activity
+    kinds set everywhere (five queries)."""
     standard = Standard.objects.filter(is_default=True).first()
     items = list(StandardItem.objects.filter(standard=standard).order_by("number"))
-    return Builder(seed=seed, tree=RegionTree.load(), standard=standard, items=items).build()
+    kinds = {kind.name: kind for kind in ActivityKind.objects.filter(region__isnull=True)}
+    required = Requirement.objects.filter(standard=standard).exists()
+    return Builder(
+        seed=seed,
+        tree=RegionTree.load(),
+        standard=standard,
+        items=items,
+        kinds=kinds,
+        required=required,
+    ).build()
 
 
 def write(plan: "Plan") -> dict[str, int]:

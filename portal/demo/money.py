@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from funds.choices import DonationChannel, DonationKind, DonorKind
+from funds.choices import DonationChannel, DonationKind, DonorKind, ReversalKind
 from funds.models import Campaign, Donation, Donor
 from orgs.models import Branch
 from portal.demo.facts import (
@@ -167,7 +167,12 @@ class DonationsMixin:
         fixed_on = min(original.received_on + datetime.timedelta(self.rng.randint(0, 5)), year_end)
         reason = REVERSAL_REASONS[1] if typo else self.rng.choice(REVERSAL_REASONS[::2])
         reversal = copy_donation(
-            wrong, amount=-wrong.amount, reverses=wrong, reason=reason, received_on=fixed_on
+            wrong,
+            amount=-wrong.amount,
+            reverses=wrong,
+            reversal_kind=ReversalKind.REFUND,
+            reason=reason,
+            received_on=fixed_on,
         )
         self.plan.donations.append(wrong)
         self.plan.reversals.append(reversal)

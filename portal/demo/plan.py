@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
-from funds.models import Campaign, Donation, Donor
+from funds.models import Campaign, Donation, Donor, Fund, Spending
+from life.models import Activity, Requirement
 from members.models import (
     Member,
     MembershipEvent,
@@ -33,8 +34,12 @@ class Plan:
     assessment_items: list[models.Model] = field(default_factory=list)
     donors: list[Donor] = field(default_factory=list)
     campaign_tiers: list[list[Campaign]] = field(default_factory=lambda: [[], []])
+    funds: list[Fund] = field(default_factory=list)
     donations: list[Donation] = field(default_factory=list)
     reversals: list[Donation] = field(default_factory=list)
+    spendings: list[Spending] = field(default_factory=list)
+    requirements: list[Requirement] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
 
     def batches(self) -> Iterator[tuple[type[models.Model], list]]:
         """(model, records) in dependency order: a record's parents are written before it."""
@@ -51,8 +56,12 @@ class Plan:
         yield Donor, self.donors
         for tier in self.campaign_tiers:
             yield Campaign, tier
+        yield Fund, self.funds
         yield Donation, self.donations
         yield Donation, self.reversals  # after the entries they reverse
+        yield Spending, self.spendings  # after the money they pay out
+        yield Requirement, self.requirements
+        yield Activity, self.activities
 
     @property
     def branches(self) -> list[Branch]:

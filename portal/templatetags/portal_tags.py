@@ -8,20 +8,15 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from core.access import Action, can, in_scope, sees_country
+from core.money import CENT, MINUS, yuan
 from orgs.choices import RegionLevel
 
 register = template.Library()
 
 
-@register.filter
-def yuan(value) -> str:
-    """¥1,234,567.89 (exact: money is never rounded for display)."""
-    if value is None or value == "":
-        return "—"
-    return f"¥{Decimal(value):,.2f}"
+#: ¥1,234,567.89 and −¥666.00: the one way an amount reads (``core.money.yuan``).
+register.filter("yuan", yuan)
 
-
-CENT = Decimal("0.01")
 #: The units of a compact amount, smallest first: 万 (10⁴) and 亿 (10⁸) in Chinese; the
 #: English pages count in millions and billions (an amount under a million stays exact).
 COMPACT_UNITS = {
@@ -39,7 +34,7 @@ def yuan_compact(value) -> str:
     if value is None or value == "":
         return "—"
     amount = Decimal(value)
-    sign = "−" if amount < 0 else ""
+    sign = MINUS if amount < 0 else ""
     amount = abs(amount)
     language = "zh" if (get_language() or "zh").startswith("zh") else "en"
     shown, shown_unit, shown_size = amount.quantize(CENT, rounding=ROUND_HALF_UP), "", 1
@@ -102,8 +97,17 @@ def _signed(value, formatted) -> str:
     if value > 0:
         return f"+{formatted(value)}"
     if value < 0:
-        return f"−{formatted(abs(value))}"
+        return f"{MINUS}{formatted(abs(value))}"
     return f"±{formatted(value)}"
+
+
+@register.filter
+def signed_percent(ratio) -> str:
+    """A change as a share of the year before, with its sign: +12.5%, −3%, ±0%; a dash
+    when there is nothing to divide by."""
+    if ratio is None or ratio == "":
+        return "—"
+    return _signed(Decimal(ratio), lambda share: percent(share))
 
 
 @register.filter

@@ -1,10 +1,11 @@
 """Shapes of the rollup and coverage-gap endpoints."""
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.models import FIRST_YEAR, LAST_YEAR
-from core.summaries import HOURS, MONEY, Computed, Figure, PerKey
+from core.summaries import FLAG, HOURS, MONEY, RATIO, Computed, Figure, PerKey
 from orgs.choices import RegionLevel
 from orgs.models import Region
 from reports.rollups import COUNTRY, FIGURES
@@ -54,16 +55,31 @@ COMPUTED_FIELDS = {
 
 
 def figure_field(figure: Figure) -> serializers.Field:
-    """The documented field of one declared figure."""
+    """The documented field of one declared figure: titled with its heading (the label
+    and unit the dashboards and exports show, in the schema's language)."""
     help_text = figure.help or None
     if isinstance(figure, Computed):
         return COMPUTED_FIELDS[figure.name](help_text)
     if isinstance(figure, PerKey):
         return serializers.DictField(child=_number(figure.kind), help_text=help_text)
-    return _number(figure.kind, help_text=help_text)
+    return _number(figure.kind, help_text=help_text, label=lazy_heading(figure))
+
+
+def _heading(figure: Figure) -> str:
+    return figure.heading
+
+
+#: ``Figure.heading`` read when shown: the serializers are built once, at import.
+lazy_heading = lazy(_heading, str)
 
 
 def _number(kind: str, **options) -> serializers.Field:
+    if kind == RATIO:
+        return serializers.DecimalField(
+            max_digits=None, decimal_places=4, allow_null=True, **options
+        )
+    if kind == FLAG:
+        return serializers.BooleanField(**options)
     if kind in DECIMAL_PLACES:
         return serializers.DecimalField(
             max_digits=None, decimal_places=DECIMAL_PLACES[kind], **options
@@ -86,7 +102,7 @@ def _group_field(group: str, figures: list[Figure]) -> serializers.Field:
         return figure_field(figures[0])
     fields = {figure.name.partition(".")[2]: figure_field(figure) for figure in figures}
     # Named like the hand-written serializers they replace: BranchFigures, MemberFigures…
-    singular = group[:-2] if group.endswith("ches") else group[:-1]
+    singular = group[:-2] if group.endswith("ches") else group.removesuffix("s")
     return type(f"{singular.title()}FiguresSerializer", (serializers.Serializer,), fields)()
 
 

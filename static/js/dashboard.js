@@ -9,6 +9,8 @@
   var PALETTE = ["#c8102e", "#2f6fb0", "#e2a03f", "#3a9a6a", "#7d5ba6", "#4bb3c4", "#8c8c8c",
     "#d66b8c", "#a0a83a", "#5b6b7d"];
   var MUTED = "#d5d9df";
+  /* The printable width of an A4 portrait sheet in CSS pixels: 210 mm less 2 × 12 mm. */
+  var PRINT_WIDTH = 703;
 
   document.documentElement.classList.add("js");
 
@@ -63,8 +65,18 @@
     return (document.documentElement.lang || "zh-hans").indexOf("zh") === 0 ? "ZH" : "EN";
   }
 
+  /* ¥1,000.00 and −¥666.00 (U+2212 before the ¥), as core.money.yuan writes amounts. */
   function money(value) {
-    return "¥" + Number(value).toLocaleString(undefined, { maximumFractionDigits: 2 });
+    var amount = Number(value);
+    var digits = Math.abs(amount).toLocaleString("en-US", {
+      minimumFractionDigits: 2, maximumFractionDigits: 2
+    });
+    return (amount < 0 ? "\u2212" : "") + "¥" + digits;
+  }
+
+  /* A phone-wide chart: the donut's legend and labels make room for each other. */
+  function narrow(element) {
+    return element.clientWidth < 480;
   }
 
   /* "1" → "1月" or "Jan", in the page's language. */
@@ -104,7 +116,25 @@
       if (!data.names.length) {
         return null;
       }
-      /* Horizontal bars: Chinese region names stay readable, first region on top. */
+      if (data.complete) {
+        /* Every unit covered: full bars would all look alike, so the bars are the counts
+           of covered units, each labelled. */
+        return base({
+          legend: { show: false },
+          xAxis: { type: "value", minInterval: 1 },
+          yAxis: { type: "category", data: data.names, inverse: true, axisLabel: { interval: 0 } },
+          series: [{
+            name: data.units, type: "bar", data: data.covered, barMaxWidth: 24,
+            label: { show: true, position: "right" }
+          }]
+        });
+      }
+      /* Horizontal bars: Chinese region names stay readable, first region on top; each bar
+         ends with its covered/units count. */
+      var counted = function (params) {
+        var index = params.dataIndex;
+        return data.covered[index] + "/" + (data.covered[index] + data.uncovered[index]);
+      };
       return base({
         xAxis: { type: "value", minInterval: 1 },
         yAxis: { type: "category", data: data.names, inverse: true, axisLabel: { interval: 0 } },
@@ -112,25 +142,37 @@
           { name: data.series[0], type: "bar", stack: "units", data: data.covered, barMaxWidth: 24 },
           {
             name: data.series[1], type: "bar", stack: "units", data: data.uncovered,
-            barMaxWidth: 24, itemStyle: { color: MUTED }
+            barMaxWidth: 24, itemStyle: { color: MUTED },
+            label: { show: true, position: "right", formatter: counted }
           }
         ]
       });
     },
-    kinds: function (data) {
+    kinds: function (data, element) {
       if (!data.items.length) {
         return null;
       }
+      var phone = narrow(element);
+      var counts = {};
+      data.items.forEach(function (item) {
+        counts[item.name] = item.value;
+      });
+      /* On a phone the legend wraps below the donut and carries the counts; the slices'
+         labels would crowd it out. */
       return base({
         tooltip: { trigger: "item", renderMode: "richText" },
-        legend: { type: "scroll", bottom: 0 },
+        legend: phone ? {
+          type: "plain", bottom: 0, left: "center", itemWidth: 10, itemHeight: 10,
+          itemGap: 8, textStyle: { fontSize: 11 },
+          formatter: function (name) { return name + " " + counts[name]; }
+        } : { type: "scroll", bottom: 0 },
         series: [{
           name: data.series,
           type: "pie",
-          radius: ["42%", "68%"],
-          center: ["50%", "46%"],
+          radius: phone ? ["26%", "44%"] : ["42%", "68%"],
+          center: phone ? ["50%", "32%"] : ["50%", "46%"],
           avoidLabelOverlap: true,
-          label: { formatter: "{b}\n{c}" },
+          label: { show: !phone, formatter: "{b}\n{c}" },
           data: data.items
         }]
       });
@@ -144,7 +186,11 @@
         tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: money },
         xAxis: categoryAxis(data.names),
         yAxis: { type: "value", axisLabel: { formatter: compact } },
-        series: [{ name: data.series, type: "bar", data: data.values, barMaxWidth: 48 }]
+        /* Each bar says its amount: 其他 or a small campaign beside a large one stays legible. */
+        series: [{
+          name: data.series, type: "bar", data: data.values, barMaxWidth: 48,
+          label: { show: true, position: "top", formatter: function (p) { return compact(p.value); } }
+        }]
       });
     },
     months: function (data) {
@@ -162,6 +208,60 @@
           { name: data.series[0], type: "line", areaStyle: { opacity: 0.12 }, data: data.cash },
           { name: data.series[1], type: "line", data: data.in_kind }
         ]
+      });
+    },
+    /* Five years of two figures: the first as bars on the left axis, the second as a line on
+       the right (money raised and service hours; members and the share of township-level
+       units covered, in percent, its tooltip with the units covered and counted). */
+    trend: function (data) {
+      if (!data.values.some(function (values) { return values.some(function (v) { return v !== 0; }); })) {
+        return null;
+      }
+      var formatter = function (kind, units) {
+        if (kind === "money") {
+          return money;
+        }
+        if (kind === "percent") {
+          return function (value, dataIndex) {
+            var unit = units && units[dataIndex];
+            return (unit ? unit[0] + "/" + unit[1] + " " : "") + value + "%";
+          };
+        }
+        return function (value) { return Number(value).toLocaleString(); };
+      };
+      return base({
+        tooltip: { trigger: "axis", renderMode: "richText" },
+        grid: { left: 8, right: 8, top: 40, bottom: 8, containLabel: true },
+        xAxis: categoryAxis(data.names),
+        yAxis: data.kinds.map(function (kind, index) {
+          return {
+            type: "value", position: index === 0 ? "left" : "right", splitLine: { show: index === 0 },
+            max: kind === "percent" ? 100 : null, minInterval: kind === "count" ? 1 : null,
+            axisLabel: { formatter: kind === "percent" ? "{value}%" : compact }
+          };
+        }),
+        series: data.values.map(function (values, index) {
+          return {
+            name: data.series[index], type: index === 0 ? "bar" : "line", yAxisIndex: index,
+            data: values, barMaxWidth: 40, symbolSize: 8,
+            tooltip: { valueFormatter: formatter(data.kinds[index], data.units && data.units[index]) }
+          };
+        })
+      });
+    },
+    reach: function (data, element) {
+      return builders.trend(data, element);
+    },
+    /* 资金去向: the sources and the uses of the money, each a stacked bar of its parts. */
+    flow: function (data) {
+      return base({
+        tooltip: { trigger: "axis", renderMode: "richText", axisPointer: { type: "shadow" }, valueFormatter: money },
+        grid: { left: 8, right: 16, top: 64, bottom: 8, containLabel: true },
+        xAxis: { type: "value", axisLabel: { formatter: compact } },
+        yAxis: { type: "category", data: data.names },
+        series: data.series.map(function (series) {
+          return { name: series.name, type: "bar", stack: "flow", data: series.values, barMaxWidth: 40 };
+        })
       });
     },
     ranking: function (data) {
@@ -193,7 +293,7 @@
     var charts = [];
     document.querySelectorAll("[data-chart]").forEach(function (element) {
       var name = element.dataset.chart;
-      var option = builders[name] && builders[name](data[name]);
+      var option = builders[name] && builders[name](data[name], element);
       if (!option) {
         /* The page leaves out a chart with nothing to draw; should one slip through, it goes
            too, rather than stand empty beside figures that say otherwise. */
@@ -217,6 +317,14 @@
     } else {
       window.addEventListener("resize", resize);
     }
+    /* Paper: redraw at the width of an A4 sheet inside its margins (portal.css, @page),
+       then back at the window's size. */
+    window.addEventListener("beforeprint", function () {
+      charts.forEach(function (chart) {
+        chart.resize({ width: PRINT_WIDTH });
+      });
+    });
+    window.addEventListener("afterprint", resize);
   }
 
   autosubmit();

@@ -47,7 +47,7 @@ def jian_donations(jian_covered):
     return campaign
 
 
-CHARTS = ("coverage", "kinds", "campaigns", "months", "ranking")
+CHARTS = ("coverage", "kinds", "campaigns", "months", "trend", "reach", "ranking", "flow")
 
 
 def expect_charts_drawn(page: Page, *, empty: tuple[str, ...] = ()):
@@ -99,6 +99,9 @@ def test_city_official_drills_down_switches_year_and_language(
     expect(amount).to_have_text("¥33.00万")
     expect(amount).to_have_attribute("title", "¥330,000.00")
     expect_charts_drawn(page)
+    # 资金去向: nothing spent, the year's money is the balance at its end.
+    closing = page.locator("#fund-flow-table tr", has_text="期末资金余额")
+    expect(closing).to_contain_text("¥330,000.00")
 
     page.select_option("#id_year", str(YEAR + 1))
     expect(page).to_have_url(re.compile(rf"\?year={YEAR + 1}$"))
@@ -128,8 +131,8 @@ def test_children_table_sorts_by_money_raised(
     log_in(city_official)
     page.goto(f"{live_server.url}/?year={YEAR}")
     table = page.locator("#children-table")
-    table.get_by_role("button", name=re.compile("筹集资金|Money raised")).click()
-    table.get_by_role("button", name=re.compile("筹集资金|Money raised")).click()
+    table.get_by_role("button", name=re.compile("募集资金|Money raised")).click()
+    table.get_by_role("button", name=re.compile("募集资金|Money raised")).click()
     first_rows = table.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.code)")
     assert first_rows[:2] == [QINGYUAN, JIZHOU]
     screenshot()

@@ -192,10 +192,10 @@ def test_township_dashboard_charts_what_its_figures_say(
     expect(coverage).to_have_text(re.compile(r"^\s*2\s*/\s*8\s*$"))
     expect(page.locator("[data-figure=donations_amount] .figure__value")).to_have_text("¥21.47万")
     # The coverage chart draws the eight villages; the money came from the township's own
-    # society, so there is no village to rank and no campaign: those charts are left out.
+    # society, so there is no village to rank and no campaign: those charts are left out; the money it raised shows where it went (资金去向).
     assert chart_categories(page, "coverage") == [village.name for village in tianyu_villages]
-    expect(page.locator("[data-chart]")).to_have_count(3)
-    for name in ("kinds", "months"):
+    expect(page.locator("[data-chart]")).to_have_count(6)
+    for name in ("kinds", "months", "trend", "reach", "flow"):
         expect(page.locator(f"[data-chart={name}] canvas")).to_be_visible()
     for name in ("campaigns", "ranking"):
         expect(page.locator(f"[data-chart={name}]")).to_have_count(0)
@@ -212,7 +212,7 @@ def test_township_dashboard_charts_what_its_figures_say(
         received_on=datetime.date(YEAR, 9, 9),
     )
     page.reload()
-    expect(page.locator("[data-chart]")).to_have_count(5)
+    expect(page.locator("[data-chart]")).to_have_count(8)
     assert chart_categories(page, "ranking") == [f"1. {tianyu_villages[1].name}"]
     expect(page.locator("[data-chart=campaigns] canvas")).to_be_visible()
     expect(page.locator("[data-figure=donations_amount] .figure__value")).to_have_text("¥22.94万")

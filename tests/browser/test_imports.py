@@ -1,11 +1,20 @@
 """An import in a real browser: upload a sheet, read the dry run, confirm, see the result."""
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from funds.models import Donation
 from tests.factories import BranchFactory
-from tests.imports.conftest import donation, sheet, xlsx_bytes
+from tests.imports.conftest import (
+    DATABASE_BACKEND,
+    donation,
+    run_queued_tasks,
+    sheet,
+    xlsx_bytes,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,3 +59,68 @@ def test_dry_run_shows_each_bad_row(
     expect(errors.nth(1)).to_contain_text("不在您的管辖区划内")
     expect(page.get_by_role("button", name="确认导入")).to_have_count(0)
     screenshot()
+
+
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 1366, "height": 900}, {"width": 390, "height": 844}],
+    ids=["desktop", "phone"],
+)
+def test_template_download_from_the_import_page(
+    page: Page, live_server, log_in, county_staff, screenshot, page_problems, viewport
+):
+    """The template link gives the workbook with its drop-down lists and rules sheet."""
+    BranchFactory(name="天玉镇红十字会", region_id="360803100")
+    page.set_viewport_size(viewport)
+    log_in(county_staff)
+    page.goto(f"{live_server.url}/imports/new/donations/")
+    link = page.locator("#template-xlsx")
+    expect(link).to_be_visible()
+    assert link.bounding_box()["x"] + link.bounding_box()["width"] <= viewport["width"]
+    screenshot()
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "import-donations.xlsx"
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    assert book.sheetnames[:2] == ["数据", "填写说明"]
+    validations = book["数据"].data_validations.dataValidation
+    formulas = " ".join(validation.formula1 for validation in validations)
+    assert "下拉选项" in formulas and len(validations) >= 5
+    assert page_problems == []
+
+
+@pytest.mark.parametrize("viewport", [(1366, 900), (390, 844)], ids=["desktop", "phone"])
+def test_the_job_page_follows_the_background_worker(
+    page: Page,
+    live_server,
+    log_in,
+    county_staff,
+    screenshot,
+    page_problems,
+    tmp_path,
+    settings,
+    viewport,
+):
+    """A real worker runs the dry run and the import; the page waits, then reloads itself."""
+    settings.TASKS = {"default": {"BACKEND": DATABASE_BACKEND, "QUEUES": ["default"]}}
+    page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+    BranchFactory(name="天玉镇红十字会", region_id="360803100")
+    path = tmp_path / "捐赠.xlsx"
+    path.write_bytes(xlsx_bytes(sheet("donations", *(donation(f"BG-{n}") for n in range(3)))))
+    log_in(county_staff)
+    page.goto(f"{live_server.url}/imports/new/donations/")
+    page.set_input_files("input[type=file]", str(path))
+    page.get_by_role("button", name="检查文件").click()
+    expect(page.locator("#import-summary")).to_have_attribute("data-status", "queued")
+    expect(page.locator(".import-progress__text")).to_have_text("等待后台处理…")
+    screenshot("waiting")
+    run_queued_tasks()
+    expect(page.locator("#count-created")).to_have_text("3", timeout=15_000)
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.locator("#import-summary")).to_have_attribute("data-status", "waiting")
+    assert Donation.objects.count() == 0
+    run_queued_tasks()
+    expect(page.get_by_text("导入完成")).to_be_visible(timeout=15_000)
+    screenshot("done")
+    assert Donation.objects.filter(receipt_no__startswith="BG-").count() == 3
+    assert page_problems == []

@@ -37,7 +37,11 @@ NOT_PAGES = {
     "portal:logout",
     "imports:template",
     "imports:job_confirm",
+    "imports:job_retry",
     "imports:progress",
+    "exports:download",
+    "portal:region_gaps_export",
+    "portal:country_gaps_export",
 }
 
 

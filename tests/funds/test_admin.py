@@ -58,8 +58,9 @@ def superuser_client(client, superuser):
         ("donation_changelist", 7),
         # session, user, content type
         ("donation_add", 3),
-        # session, user, content type, the donation with branch, donor, campaign and status
-        ("donation_change", 4),
+        # session, user, content type, the donation with branch, donor, campaign and status,
+        # its fund for the autocomplete box
+        ("donation_change", 5),
     ],
 )
 def test_superuser_page_queries_stay_bounded_when_rows_double(

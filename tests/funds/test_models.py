@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InternalError, connection, transaction
 from django.utils import timezone, translation
 
-from funds.choices import DonationKind
+from funds.choices import DonationKind, ReversalKind
 from funds.models import Campaign, Donation, Donor
 from orgs.choices import RegionLevel
 from orgs.models import Branch, Region
@@ -175,7 +175,13 @@ def test_donation_check_constraint_refuses_the_row(make, message, constraint):
 
 
 def test_donation_cannot_reverse_itself():
-    donation = new_donation(id=UNUSED_ID, reverses_id=UNUSED_ID, amount=Decimal("-1"), reason="错")
+    donation = new_donation(
+        id=UNUSED_ID,
+        reverses_id=UNUSED_ID,
+        reversal_kind=ReversalKind.CORRECTION,
+        amount=Decimal("-1"),
+        reason="错",
+    )
     # full_clean() stops at the missing row the new one points to; the rule itself still speaks.
     with pytest.raises(ValidationError, match=r"A donation cannot reverse itself\."):
         donation.validate_constraints()
@@ -324,7 +330,7 @@ def test_with_status_marks_reversed_donations():
 
 def test_donation_str_shows_receipt_and_amount():
     donation = DonationFactory(receipt_no="T-2019-1")
-    assert str(donation) == "T-2019-1 ¥1000.00"
+    assert str(donation) == "T-2019-1 ¥1,000.00"
     assert (donation.is_reversal, new_reversal().is_reversal) == (False, True)
 
 

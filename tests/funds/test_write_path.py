@@ -9,7 +9,7 @@ from django.utils import translation
 
 from core.services import save_or_refuse
 from funds.models import Donation
-from funds.services import donation_record
+from funds.services import default_funds, donation_record
 from tests.conftest import TIANYU
 from tests.factories import BranchFactory, CampaignFactory, DonorFactory
 
@@ -37,14 +37,16 @@ def test_a_donation_post_runs_a_fixed_number_of_queries(
     client = api(county_staff)
     donor = DonorFactory(region_id=TIANYU)
     campaign = CampaignFactory(region_id=TIANYU)
+    default_funds([(branch.pk, None), (branch.pk, campaign.pk)])  # opened by earlier gifts
     # 1 the branch (scoped), 2 the savepoint of the service's transaction (the test's
-    # transaction holds the outer one), 3 the receipt number, 4 the insert (the summary
-    # triggers run inside it), 5 the savepoint's release. No query per check constraint,
-    # no existence check of the branch and the user, no reload of the new record.
-    with django_assert_num_queries(5):
+    # transaction holds the outer one), 3 the receipt number, 4 the default fund's id,
+    # 5 the insert (the summary and balance triggers run inside it), 6 the savepoint's
+    # release. No query per check constraint, no existence check of the branch and the
+    # user, no reload of the new record.
+    with django_assert_num_queries(6):
         assert client.post("/api/v1/donations/", payload(branch)).status_code == 201
     # A donor and a campaign: one scoped lookup each.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.post(
             "/api/v1/donations/", payload(branch, donor=donor.pk, campaign=campaign.pk)
         )

@@ -45,3 +45,10 @@ def test_an_anonymous_request_has_no_user(rf):
         "ip": "127.0.0.1",
         "url": "/regions/",
     }
+
+
+def test_a_reason_is_stored_only_when_given():
+    assert "reason" not in context_metadata(source="system")
+    assert context_metadata(source="system", reason="区划代码版本 2024")["reason"] == (
+        "区划代码版本 2024"
+    )

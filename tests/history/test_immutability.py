@@ -62,15 +62,18 @@ def test_personal_data_views_refuse_update_and_delete(view):
 
 
 def test_every_event_table_is_append_only():
-    """Each history table carries the trigger refusing UPDATE and DELETE."""
+    """Each history table carries the trigger refusing UPDATE and DELETE (the audit trail's
+    partitions theirs; the trail's head is the one row that moves)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
             SELECT c.relname FROM pg_class c
             WHERE c.relname LIKE 'history\\_%%' AND c.relkind = 'r'
+              AND c.relname <> 'history_auditchainhead'
               AND NOT EXISTS (
                 SELECT 1 FROM pg_trigger t
-                WHERE t.tgrelid = c.oid AND t.tgname LIKE 'pgtrigger_append_only_%%'
+                WHERE t.tgrelid = c.oid
+                  AND (t.tgname LIKE 'pgtrigger_append_only_%%' OR t.tgname = 'audit_append_only')
               )
             """
         )

@@ -2,18 +2,27 @@
 
 import csv
 import io
+import os
+import subprocess
+import sys
 import time
 import tracemalloc
 import zipfile
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.utils import translation
 from openpyxl import Workbook
 
 from imports import engine
 from imports.specs import SPECS
+from portal.embedded import settings_url
 from tests.factories import BranchFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
 
 
 def xlsx_bytes(rows: list[list], cells: dict[tuple[int, int], object] | None = None) -> bytes:
@@ -109,3 +118,26 @@ def donation(receipt: str, **cells) -> dict:
     }
     record.update(cells)
     return record
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """Tasks go to the database backend: the test enqueues, a worker process runs them."""
+    settings.TASKS = {"default": {"BACKEND": DATABASE_BACKEND, "QUEUES": ["default"]}}
+
+
+def worker(*options) -> subprocess.Popen:
+    """`manage.py db_worker` on the test database, with the suite's settings."""
+    env = {key: value for key, value in os.environ.items() if key != "DEBUG"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="tests.settings",
+        TEST_TASKS_BACKEND=DATABASE_BACKEND,
+        DATABASE_URL=settings_url(connection.settings_dict),
+    )
+    command = [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.1"]
+    return subprocess.Popen([*command, *options], cwd=ROOT, env=env)  # noqa: S603 (our own command)
+
+
+def run_queued_tasks() -> None:
+    """A worker that runs what is queued, then exits."""
+    assert worker("--batch").wait(timeout=300) == 0

@@ -1,9 +1,12 @@
 """The import engine: messages, scope, idempotence, round trips, all-or-nothing, query budget."""
 
 import datetime
+import time
 from decimal import Decimal
 
+import psycopg2
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
@@ -16,7 +19,13 @@ from funds.services import donation_reverse
 from imports import engine
 from imports.importers import DonationImporter, MemberImporter
 from imports.models import ImportStatus
-from imports.services import import_check, import_confirm
+from imports.services import (
+    LOCK_SPACE,
+    import_check,
+    import_confirm,
+    import_retry,
+    job_abandoned,
+)
 from imports.specs import SPECS, spec_for
 from members.models import Member, MembershipEvent, ServiceRecord, Volunteer
 from orgs.models import Branch
@@ -637,12 +646,31 @@ def test_file_errors_in_english(county_staff):
         check("donations", [["收据编号"], ["A1"]], county_staff)
 
 
-def test_an_import_left_running_by_a_dead_worker_can_be_retried_later(county_staff, tianyu_branch):
+def test_an_import_left_running_by_a_dead_worker_can_be_retried(county_staff, tianyu_branch):
     job = _job(county_staff, "donations", sheet("donations", donation("A1")))
     job.status, job.started_at = ImportStatus.RUNNING, timezone.now()
     job.save()
-    with pytest.raises(Exception, match="不能导入"):
-        import_confirm(job=job, user=county_staff)
-    job.started_at = timezone.now() - datetime.timedelta(hours=1)
-    job.save()
-    assert import_confirm(job=job, user=county_staff).status == ImportStatus.DONE
+    worker = psycopg2.connect(**connection.get_connection_params())
+    worker.autocommit = True
+    with worker.cursor() as cursor:  # a live worker holds the job's lock
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_SPACE, job.pk])
+    assert not job_abandoned(job)
+    with pytest.raises(ValidationError, match="正在处理中"):
+        import_retry(job=job, user=county_staff)
+    worker.close()  # the worker dies: PostgreSQL ends its session and its lock
+    deadline = time.monotonic() + 10
+    while not job_abandoned(job):  # the server notices the closed session within moments
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert import_retry(job=job, user=county_staff).status == ImportStatus.DONE
+    assert Donation.objects.get().receipt_no == "A1"
+
+
+def test_a_finished_import_cannot_be_retried(county_staff, tianyu_branch):
+    job = _job(county_staff, "donations", sheet("donations", donation("A1")))
+    job = import_confirm(job=job, user=county_staff)
+    assert job.status == ImportStatus.DONE
+    with pytest.raises(ValidationError):
+        import_retry(job=job, user=county_staff)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and Donation.objects.count() == 1

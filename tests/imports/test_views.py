@@ -52,7 +52,7 @@ def test_pages_render_in_chinese_and_list_every_kind(staff_client):
     for spec in SPECS.values():
         assert reverse("imports:upload", args=[spec.slug]) in page
     form = staff_client.get(reverse("imports:upload", args=["donations"])).content.decode()
-    assert "收据编号" in form and "下载模板（.xlsx）" in form and "js/imports.js" in form
+    assert "收据编号" in form and "下载模板（.xlsx）" in form
 
 
 def test_nav_link_for_staff_only(client, county_staff, city_official):
@@ -155,12 +155,34 @@ def test_jobs_of_others_are_404(client, outsider, county_staff, tianyu_branch):
     assert client.post(reverse("imports:job_confirm", args=[job.pk])).status_code == 404
 
 
-def test_progress_endpoint_reads_the_cache(staff_client, county_staff):
-    Progress(county_staff.pk, "abcdef123456")("writing", 5, 10)
-    url = reverse("imports:progress", args=["abcdef123456"])
-    assert staff_client.get(url).json() == {"phase": "writing", "done": 5, "total": 10}
-    other = reverse("imports:progress", args=["unknowntoken"])
-    assert staff_client.get(other).json()["phase"] == "waiting"
+def test_progress_endpoint_reads_the_shared_cache(staff_client, county_staff, tianyu_branch):
+    upload(staff_client, csv_bytes(sheet("donations", donation("A1"))), "d.csv")
+    job = ImportJob.objects.get()
+    url = reverse("imports:progress", args=[job.pk])
+    assert staff_client.get(url).json() == {
+        "status": "checked",
+        "phase": "finished",
+        "done": 1,
+        "total": 1,
+    }
+    Progress(job.pk)("writing", 5, 10)
+    assert staff_client.get(url).json()["done"] == 5
+
+
+def test_a_queued_job_shows_its_progress_and_the_script(staff_client, county_staff, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    job_url = upload(staff_client, csv_bytes(sheet("donations", donation("A1"))), "d.csv").url
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.QUEUED
+    page = staff_client.get(job_url).content.decode()
+    assert "后台" in page and "js/imports.js" in page and "确认导入" not in page
+    assert reverse("imports:progress", args=[job.pk]) in page
+    assert staff_client.get(reverse("imports:progress", args=[job.pk])).json() == {
+        "status": "queued",
+        "phase": "waiting",
+        "done": 0,
+        "total": 0,
+    }
 
 
 def test_history_records_the_import_as_its_source(staff_client, county_staff, tianyu_branch):
@@ -177,3 +199,20 @@ def test_the_untouched_template_has_no_rows_to_import(staff_client):
     template = staff_client.get(reverse("imports:template", args=["donations"])).content
     job_url = upload(staff_client, template, "import-donations.xlsx").url
     assert "没有可导入的行" in staff_client.get(job_url).content.decode()
+
+
+def test_finished_unseen_lists_a_result_until_its_page_is_opened(
+    staff_client, county_staff, outsider, tianyu_branch
+):
+    from imports.selectors import finished_unseen
+
+    job_url = upload(staff_client, csv_bytes(sheet("donations", donation("U1"))), "d.csv").url
+    job = ImportJob.objects.get()
+    assert list(finished_unseen(county_staff)) == [job]  # the dry run ended
+    assert not finished_unseen(outsider).exists()
+    staff_client.get(job_url)
+    assert not finished_unseen(county_staff).exists()
+    staff_client.post(reverse("imports:job_confirm", args=[job.pk]))
+    assert list(finished_unseen(county_staff).values_list("status", flat=True)) == ["done"]
+    staff_client.get(job_url)
+    assert not finished_unseen(county_staff).exists()

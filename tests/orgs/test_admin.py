@@ -318,3 +318,18 @@ def _defaults() -> dict:
 def autocomplete(client, model: str, field: str, term: str) -> dict:
     query = {"app_label": "orgs", "model_name": model, "field_name": field, "term": term}
     return client.get(reverse("admin:autocomplete"), query).json()
+
+
+@pytest.mark.parametrize(("assessed", "expected"), [("yes", ["本年已评估"]), ("no", ["未评估"])])
+def test_branch_list_filters_by_an_assessment_this_year(client, county_staff, assessed, expected):
+    this_year = datetime.date.today().year
+    earlier = BranchFactory(name="去年评估")
+    assessment_record(branch=earlier, assessed_on=datetime.date(this_year - 1, 5, 1), items_met=[])
+    assessment_record(
+        branch=BranchFactory(name="本年已评估"), assessed_on=datetime.date.today(), items_met=[]
+    )
+    BranchFactory(name="未评估")
+    client.force_login(county_staff)
+    listed = client.get(url("branch_changelist"), {"assessed_this_year": assessed})
+    names = sorted(branch.name for branch in listed.context["cl"].result_list)
+    assert names == sorted(expected + (["去年评估"] if assessed == "no" else []))

@@ -22,9 +22,13 @@ SCREENS = {
     "funds_donor": (UserRole.VIEWER, UserRole.STAFF, UserRole.ADMIN),
     "funds_campaign": (UserRole.VIEWER, UserRole.STAFF, UserRole.ADMIN),
     "funds_donation": (UserRole.VIEWER, UserRole.STAFF, UserRole.ADMIN),
+    "life_activitykind": (UserRole.VIEWER, UserRole.STAFF, UserRole.ADMIN),
+    "life_requirement": (UserRole.VIEWER, UserRole.STAFF, UserRole.ADMIN),
+    "life_activity": (UserRole.VIEWER, UserRole.STAFF, UserRole.ADMIN),
+    "life_duebranch": (UserRole.VIEWER, UserRole.STAFF, UserRole.ADMIN),
     "portal_user": (UserRole.ADMIN,),
 }
-WRITABLE = {"orgs_branch", "orgs_assessment", "members_member", "funds_donation"}
+WRITABLE = {"orgs_branch", "orgs_assessment", "members_member", "funds_donation", "life_activity"}
 
 
 def test_every_model_has_an_admin_screen():
@@ -76,8 +80,9 @@ def test_an_account_without_the_staff_flag_cannot_open_the_admin(client, db):
         ("changelist", 5),
         # session, user, content type
         ("add", 3),
-        # session, user, content type, the account with region, its region for the box
-        ("change", 5),
+        # session, user, content type, the account with region, its region for the box,
+        # whether it has set up its authenticator (two-factor login)
+        ("change", 6),
     ],
 )
 def test_superuser_page_queries_stay_bounded_when_rows_double(

@@ -67,24 +67,32 @@ ROWS = {
     "funds.campaign": lambda code, mark: CampaignFactory(region_id=code, name=mark),
     "funds.donation": lambda code, mark: DonationFactory(branch=branch(code), receipt_no=mark),
     "portal.user": lambda code, mark: make_user(mark, region=code, role=UserRole.STAFF),
+    "portal.serviceaccount": lambda code, mark: make_user(
+        mark, region=code, role=UserRole.VIEWER, is_service_account=True
+    ),
 }
 #: Lists that also show rows of the regions above the user's (staff give to city campaigns).
 SHOWS_ABOVE = {"funds.campaign"}
 #: National settings, the same for every region.
 UNSCOPED = {"orgs.standard"}
 #: Lists only role admins open.
-ADMIN_ONLY = {"portal.user"}
+ADMIN_ONLY = {"portal.user", "portal.serviceaccount"}
 
 
 def label(model) -> str:
     return model._meta.label_lower
 
 
-#: The project's own lists; Django's groups, tokens, login attempts and the access log are
-#: operators' screens without exports.
-PROJECT_APPS = {"orgs", "members", "funds", "portal"}
+#: The project's own lists; Django's groups, tokens (DRF's and the named API tokens), login
+#: attempts and the access log are operators' screens without exports.
+PROJECT_APPS = {"orgs", "members", "funds", "life", "portal"}
+OPERATOR_SCREENS = {"portal.apitoken"}
 REGISTERED = sorted(
-    (model for model in admin.site._registry if model._meta.app_label in PROJECT_APPS),
+    (
+        model
+        for model in admin.site._registry
+        if model._meta.app_label in PROJECT_APPS and label(model) not in OPERATOR_SCREENS
+    ),
     key=label,
 )
 

@@ -18,10 +18,11 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
 
 from core.access import UserRole
-from funds.models import Donation
+from funds.models import Donation, Fund, FundBalance
 from orgs.models import Branch, Region
 from orgs.services import assessment_record
-from portal.models import User
+from portal.models import ApiToken, User
+from portal.tokens import key_digest
 from tests.conftest import JIZHOU, QINGYUAN, load_region_tree, make_user
 from tests.factories import (
     BranchFactory,
@@ -38,7 +39,10 @@ from tests.factories import (
 
 GUNAN = "360802001"  # 古南街道, a street of 吉州区
 TIANYU = "360803100"  # 天玉镇, a town of 青原区
-NEVER_DELETED = "funds.Donation:funds_donation_never_deleted"
+NEVER_DELETED = (
+    "funds.Donation:funds_donation_never_deleted",
+    "funds.Fund:funds_fund_never_deleted",
+)
 
 
 def token_client(user, **headers) -> APIClient:
@@ -56,12 +60,12 @@ def test_token_is_issued_for_username_and_password(api, county_staff):
         "/api/v1/auth/token/", {"username": "qingyuan-staff", "password": "pw-qingyuan-staff"}
     )
     assert response.status_code == 200
-    token = Token.objects.get(user=county_staff)
+    token = ApiToken.objects.get(user=county_staff)
     answer = response.json()
-    assert answer["token"] == token.key
+    assert token.digest == key_digest(answer["token"])
     assert datetime.datetime.fromisoformat(
         answer["expires_at"]
-    ) == token.created + datetime.timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS)
+    ) == token.created_at + datetime.timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS)
 
 
 @pytest.mark.django_db
@@ -403,9 +407,12 @@ def committed(django_db_setup, django_db_blocker):
         if not Region.objects.filter(code=TIANYU).exists():  # another test flushed them
             load_region_tree()
         yield
-        with transaction.atomic(), pgtrigger.ignore(NEVER_DELETED):
+        with transaction.atomic(), pgtrigger.ignore(*NEVER_DELETED):
             Donation.objects.filter(reverses__isnull=False).delete()
             Donation.objects.all().delete()
+            # The donations' funds (no spending here): their balances are back at zero.
+            FundBalance.objects.all().delete()
+            Fund.objects.all().delete()
             Branch.objects.all().delete()
             User.objects.all().delete()
 

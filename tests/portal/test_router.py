@@ -16,13 +16,14 @@ from rest_framework.test import APIClient
 from core.routers import ReplicaRouter
 from funds.models import Donation
 from orgs.models import Region
+from portal.tokens import api_token_issue
 from tests.conftest import JIAN, QINGYUAN, TIANYU
 from tests.factories import BranchFactory, DonationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 
 #: Tables only the primary may answer for: sessions, accounts, API tokens, lockouts.
-PRIMARY_TABLES = ("portal_session", "portal_user", "authtoken_token", "axes_")
+PRIMARY_TABLES = ("portal_session", "portal_user", "authtoken_token", "portal_apitoken", "axes_")
 
 
 @pytest.fixture
@@ -79,11 +80,21 @@ def test_rollup_api_reads_from_the_replica_and_the_token_from_the_primary(replic
         response = client.get("/api/v1/rollup/", {"year": 2019})
         regional = client.get(f"/api/v1/regions/{JIAN}/rollup/", {"year": 2019})
     assert (response.status_code, regional.status_code) == (200, 200)
-    assert len(touches(queries["replica"], "summary")) == 2 * 7  # seven summary reads each
+    assert len(touches(queries["replica"], "summary")) == 2 * 9  # nine summary reads each
     assert touches(queries["replica"], "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
     assert not touches(queries["replica"], *PRIMARY_TABLES)
     assert touches(queries["default"], "authtoken_token")
     assert not touches(queries["default"], "summary")
+
+
+def test_a_named_token_is_read_on_the_primary(replica, superuser):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=superuser)[1]}")
+    with captured() as queries:
+        assert client.get("/api/v1/rollup/", {"year": 2019}).status_code == 200
+    assert touches(queries["replica"], "summary")
+    assert not touches(queries["replica"], *PRIMARY_TABLES)
+    assert touches(queries["default"], "portal_apitoken")
 
 
 def test_country_dashboard_and_gaps_read_from_the_replica(replica, client, superuser):

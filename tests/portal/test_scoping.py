@@ -56,13 +56,18 @@ def region_choices(user, **query) -> list[str]:
         (UserRole.ADMIN, Action.MANAGE_USERS, True),
         (UserRole.ADMIN, Action.READ_ACCESS_LOG, True),
         (UserRole.ADMIN, Action.MAINTAIN, False),
+        (UserRole.ADMIN, Action.READ_AUDIT_TRAIL, False),
         # Separation of duties: accounts without records; the logs without anything else.
         *(
             (UserRole.SECURITY, action, action in {Action.VIEW, Action.MANAGE_USERS})
             for action in Action
         ),
         *(
-            (UserRole.AUDITOR, action, action in {Action.VIEW, Action.READ_ACCESS_LOG})
+            (
+                UserRole.AUDITOR,
+                action,
+                action in {Action.VIEW, Action.READ_ACCESS_LOG, Action.READ_AUDIT_TRAIL},
+            )
             for action in Action
         ),
     ],

@@ -15,8 +15,10 @@ from django.db.models.functions import Coalesce, Left
 from django.utils import translation
 
 from core.access import UserRole
-from funds.choices import CampaignKind, DonationKind
-from funds.models import Campaign, Donation, Donor
+from funds.choices import CampaignKind, DonationKind, FundKind, SpendingCategory
+from funds.models import Campaign, Donation, Donor, FundBalance, Spending
+from life.models import Activity, Requirement
+from life.selectors import branches_behind
 from members.choices import PositionRole, ServiceRecordStatus, ServiceType
 from members.models import (
     Member,
@@ -34,9 +36,10 @@ from orgs.choices import (
     RegionKind,
     RegionLevel,
 )
-from orgs.models import Assessment, Branch, Region
+from orgs.models import Assessment, Branch, Region, Standard
 from orgs.validators import validate_id_number, validate_phone
 from portal import demo
+from portal.demo.facts import TANGWEI
 from portal.models import User
 from tests.conftest import JIAN, JIANGXI, QINGYUAN, TIANYU
 
@@ -216,6 +219,24 @@ class TestSeededDemo:
         assessment = Assessment.objects.filter(met_count__gt=0).first()
         assert assessment.items_met.count() == assessment.met_count
 
+    def test_jian_township_branches_keep_a_year_of_activities_with_gaps(self):
+        standard = Standard.objects.get(code="six-haves")
+        assert Requirement.objects.filter(standard=standard).count() == 4
+        activities = Activity.objects.within(JIAN)
+        assert set(activities.values_list("held_on__year", flat=True)) == {2025}
+        assert activities.values("branch").distinct().count() == 224
+        late = activities.filter(late=True).count()
+        assert 0.05 * activities.count() < late < 0.25 * activities.count()
+        behind = branches_behind(
+            user=User.objects.get(username="admin"),
+            code=JIAN,
+            start=datetime.date(2025, 1, 1),
+            end=datetime.date(2025, 12, 31),
+        )
+        townships = Branch.objects.within(JIAN).filter(kind=BranchKind.TOWNSHIP)
+        township_ids = set(townships.values_list("id", flat=True))
+        assert 0 < len({row.branch_id for row in behind} & township_ids) < 224
+
     def test_jian_99_giving_day_2019_nets_the_reported_figure(self):
         donations = giving_day(2019).within(JIAN)
         assert donations.filter(reverses__isnull=False).exists()
@@ -246,6 +267,31 @@ class TestSeededDemo:
         descriptions = goods.values_list("in_kind_description", flat=True)
         masks = [int(re.sub(r"\D", "", text)) for text in descriptions if "口罩" in text]
         assert sum(masks) == 7000
+
+    def test_every_donation_goes_to_its_branchs_default_fund(self):
+        assert not Donation.objects.filter(fund__isnull=True).exists()
+        assert not Donation.objects.exclude(branch=F("fund__branch")).exists()
+        # A 99 Giving Day gift in Ji'an goes to the branch's fund designated to that campaign.
+        giving = giving_day(2019).within(JIAN)
+        assert giving.exists()
+        assert not giving.exclude(fund__kind=FundKind.DESIGNATED, fund__campaign=F("campaign"))
+        assert not Donation.objects.filter(campaign__isnull=True).exclude(
+            fund__kind=FundKind.UNRESTRICTED
+        )
+
+    def test_jian_spends_on_named_projects_aid_and_some_administrative_costs(self):
+        spent = Spending.objects.within(JIAN)
+        by_category = dict(
+            spent.values("category").annotate(total=Sum("amount")).values_list("category", "total")
+        )
+        assert set(by_category) == set(SpendingCategory.values)
+        share = by_category[SpendingCategory.ADMINISTRATIVE] / sum(by_category.values())
+        assert 0 < share < Decimal("0.10")
+        designated = spent.filter(fund__kind=FundKind.DESIGNATED)
+        assert not designated.exclude(project=F("fund__project")).exists()
+        assert spent.filter(project=TANGWEI).exists()
+        # Every fund still holds money: the database would have refused an overdraft.
+        assert not FundBalance.objects.filter(balance__lt=0).exists()
 
     def test_jian_raised_most_of_jiangxi_cities_on_99_giving_day_2019(self):
         by_city = (

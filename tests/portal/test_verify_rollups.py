@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from django.db.models import F
 from django.utils import translation
 
+from funds.choices import ReversalKind
 from funds.models import Donation
 from funds.summaries import CampaignSummary, DonationSummary, DonorCount, DonorPresence
 from members.choices import ServiceRecordStatus
@@ -56,6 +57,7 @@ def mixed_writes():
         received_on=original.received_on,
         receipt_no="R-1",
         reason="重复录入",
+        reversal_kind=ReversalKind.REFUND,
     )
     MemberFactory.create_batch(4, branch=branch)
     Member.objects.bulk_create(

@@ -374,16 +374,29 @@ def test_charts_with_nothing_to_draw_are_left_out(client, county_staff):
     client.force_login(county_staff)
     response = client.get(dashboard(TIANYU, year=YEAR))
     assert page_of(response).figures["donations_amount"][0] == Decimal("214675.00")
-    assert response.context["charts_shown"] == ["coverage", "kinds", "months"]
+    assert response.context["charts_shown"] == [
+        "coverage",
+        "kinds",
+        "months",
+        "trend",
+        "reach",
+        "flow",
+    ]
     html = response.content.decode()
-    for shown in ("coverage", "kinds", "months"):
+    for shown in ("coverage", "kinds", "months", "trend", "reach"):
         assert f'data-chart="{shown}"' in html
     for left_out in ("campaigns", "ranking"):
         assert f'data-chart="{left_out}"' not in html
     assert "data-empty" not in html
 
+    # The next year has no month to draw; its trend still holds YEAR's money, and the
+    # money not spent is still there at its start and end.
     response = client.get(dashboard(TIANYU, year=YEAR + 1))
-    assert response.context["charts_shown"] == ["coverage", "kinds"]
+    assert response.context["charts_shown"] == ["coverage", "kinds", "trend", "reach", "flow"]
+    # Five years after the last money, the trend of money has nothing left to draw; the
+    # township is still covered, and the money is still in its fund.
+    response = client.get(dashboard(TIANYU, year=YEAR + 5))
+    assert response.context["charts_shown"] == ["coverage", "kinds", "reach", "flow"]
 
 
 def test_charts_with_something_to_draw_are_shown(client, county_staff):
@@ -397,7 +410,10 @@ def test_charts_with_something_to_draw_are_shown(client, county_staff):
         "kinds",
         "campaigns",
         "months",
+        "trend",
+        "reach",
         "ranking",
+        "flow",
     ]
     assert response.context["charts"]["ranking"]["names"] == [f"1. {villages[1].name}"]
     html = response.content.decode()
@@ -421,8 +437,8 @@ def test_township_dashboard_queries_stay_fixed_when_its_villages_double(
     client.force_login(county_staff)
 
     def render():
-        # As the city's (15, see above), and 16 the villages covered, from the records.
-        with django_assert_num_queries(16):
+        # As the city's (17, see above), and 18 the villages covered, from the records.
+        with django_assert_num_queries(18):
             return client.get(dashboard(TIANYU, year=YEAR))
 
     assert render().context["charts"]["coverage"]["covered"] == [1, 1, 0, 0, 0, 0, 0, 0]
@@ -484,14 +500,14 @@ def test_dashboard_queries_stay_fixed_when_the_children_data_doubles(
 
     def render():
         # 1 session, 2 user, 3 the region in scope,
-        # 4-11 the rollup of YEAR (children, branches, two coverage, members, hours,
-        #      donations per channel, per campaign), 12 donations per month of YEAR and
-        #      of the year before with that year's service hours (the summaries, no second
-        #      rollup), 13 the ancestors for the breadcrumbs, 14 branches registered at
-        #      the region, 15 the user's region in the header.
+        # 4-13 the rollup of YEAR (children, branches, two coverage, members, hours,
+        #      donations per channel, spendings, activities, per campaign), 14 donations per
+        #      month of YEAR and of the year before with that year's service hours (the
+        #      summaries, no second rollup), 15 the ancestors for the breadcrumbs, 16
+        #      branches registered at the region, 17 the user's region in the header.
         # (Outside the test's transaction the rollup and the months add BEGIN, SET
         # TRANSACTION and COMMIT: they read one snapshot.)
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(17):
             return client.get(dashboard(JIAN, year=YEAR))
 
     assert len(render().context["rows"]) == 13

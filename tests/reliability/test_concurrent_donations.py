@@ -161,10 +161,14 @@ def test_concurrent_donations_retries_and_reversals_lose_and_double_nothing(live
 
 
 def sql_sum(code: str, year: int) -> Decimal:
+    """The cash booked in ``year`` under ``code``: a correction (冲正) in its original's year,
+    any other entry in its own."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT coalesce(sum(amount), 0) FROM funds_donation "
-            "WHERE region_code LIKE %s AND extract(year FROM received_on) = %s AND kind = 'cash'",
+            "SELECT coalesce(sum(d.amount), 0) FROM funds_donation d "
+            "LEFT JOIN funds_donation o ON o.id = d.reverses_id AND d.reversal_kind = 'correction' "
+            "WHERE d.region_code LIKE %s AND d.kind = 'cash' "
+            "AND extract(year FROM coalesce(o.received_on, d.received_on)) = %s",
             [code + "%", year],
         )
         return cursor.fetchone()[0]

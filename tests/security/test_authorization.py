@@ -22,7 +22,8 @@ from rest_framework.test import APIClient
 
 from core.access import Action, can
 from core.api.filters import IdFilter, RegionCodeFilter, RegionFilter, SearchFilter
-from funds.models import Campaign, Donation, Donor
+from funds.models import Campaign, Donation, Donor, Fund
+from life.models import ActivityKind
 from members.models import Member, Volunteer, VolunteerTeam
 from orgs.models import Branch, Region, Standard, StandardItem
 from tests.security.world import OWN, build_world, fingerprint
@@ -112,6 +113,23 @@ def create_payloads(world):
             "received_on": "2024-01-02",
             "campaign": own[Campaign][0].pk,
             "donor": own[Donor][0].pk,
+        },
+        "fund": {"branch": branch.pk, "kind": "designated", "name": "新资金", "project": "新项目"},
+        "spending": {
+            "fund": own[Fund][0].pk,
+            "amount": "1.00",
+            "category": "project",
+            "spent_on": "2024-01-11",
+            "payee": "新收款人",
+            "purpose": "新用途",
+            "voucher_no": "NEW-V1",
+            "project": own[Fund][0].project,
+        },
+        "activity": {
+            "branch": branch.pk,
+            "kind": own[ActivityKind][0].pk,
+            "held_on": "2024-02-01",
+            "place": "新活动地点",
         },
     }
 
@@ -249,7 +267,8 @@ def attack_api(m: Matrix, world):
                             "api read",
                             m.api.get(url),
                             sentinels=sentinels,
-                            allowed=(405,) if action else (200, 404) if readable else (404,),
+                            # An action is a POST (405) or reads the record (404 to outsiders).
+                            allowed=(404, 405) if action else (200, 404) if readable else (404,),
                         )
                     else:
                         call = getattr(m.api, method)
@@ -428,9 +447,9 @@ def attack_admin(m: Matrix, world):
                     sentinels=[] if readable else sentinels,
                     allowed=(302, 403, 404) if kind == "delete" else ok,
                 )
-            for extra in ("reverse", "password"):
+            for extra in ("reverse", "password", "two_factor_reset", "attachment", "issue_token"):
                 name = (
-                    f"{info}_{extra}" if extra == "reverse" else "admin:auth_user_password_change"
+                    "admin:auth_user_password_change" if extra == "password" else f"{info}_{extra}"
                 )
                 try:
                     url = reverse(name, args=[pk])

@@ -11,14 +11,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from core.access import UserRole
-from funds.models import Campaign, Donation, Donor
+from funds.models import Campaign, Donation, Donor, Fund, Spending
+from funds.services import fund_create, spending_record
+from life.models import Activity, ActivityKind, DueBranch, Requirement
+from life.services import activity_record
 from members.models import Member, Position, ServiceRecord, Volunteer, VolunteerTeam
 from orgs.models import Assessment, Branch, Region, Standard, StandardItem
-from portal.models import User
+from portal.models import ApiToken, ServiceAccount, User
+from portal.tokens import api_token_issue
 from tests.factories import (
     BranchFactory,
     CampaignFactory,
@@ -37,7 +42,7 @@ SIBLING = "360802"
 CITY = "3608"
 #: Readable (and linkable) from below: organized above, used below (campaigns, and the
 #: standards a region is assessed by); never changed from below.
-READ_ABOVE = {Campaign, Standard, StandardItem}
+READ_ABOVE = {Campaign, Standard, StandardItem, ActivityKind, Requirement}
 
 
 @dataclass
@@ -97,6 +102,45 @@ def build_place(tag: str, county: str, *, city_level: bool = False) -> Place:
         is_staff=True,
     )
     Token.objects.create(user=user)
+    token, _key = api_token_issue(user=user, name=f"{sentinel}令牌")
+    service = ServiceAccount.objects.create(
+        username=f"{tag.lower()}-feed",
+        region_id=county,
+        role=UserRole.VIEWER,
+        last_name=sentinel,
+        is_service_account=True,
+    )
+    fund = fund_create(
+        branch=branch,
+        kind="designated",
+        name=f"{sentinel}资金",
+        project=f"{sentinel}项目",
+        user=user,
+    )
+    DonationFactory(branch=branch, fund=fund, receipt_no=f"{sentinel}R2", amount=Decimal("500.00"))
+    spending = spending_record(
+        fund=fund,
+        amount=Decimal("123.45"),
+        category="project",
+        spent_on=datetime.date(2024, 1, 10),
+        payee=f"{sentinel}收款人",
+        purpose=sentinel,
+        voucher_no=f"{sentinel}V1",
+        project=f"{sentinel}项目",
+        attachment=SimpleUploadedFile("凭证.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+        user=user,
+    )
+    kind = ActivityKind.objects.create(name=f"{sentinel}活动", region_id=county)
+    requirement = Requirement.objects.create(standard=standard, kind=kind, frequency="monthly")
+    activity = activity_record(
+        branch=branch,
+        kind=kind,
+        held_on=datetime.date(2024, 1, 8),
+        place=sentinel,
+        summary=sentinel,
+        attachment=SimpleUploadedFile("纪要.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+        user=user,
+    )
     place = Place(tag, county, township, sentinel)
     _import_job(place, user)
     for instance in (
@@ -111,10 +155,18 @@ def build_place(tag: str, county: str, *, city_level: bool = False) -> Place:
         donor,
         campaign,
         donation,
+        fund,
+        spending,
+        kind,
+        requirement,
+        activity,
         user,
+        token,
+        service,
     ):
         place.records.setdefault(type(instance), []).append(instance)
     place.records[StandardItem] = list(standard.items.all())
+    place.records[DueBranch] = [DueBranch.objects.get(pk=branch.pk)]
     place.records[Region] = [Region.objects.get(code=county)] + (
         [Region.objects.get(code=township)] if township else []
     )
@@ -196,7 +248,13 @@ GUARDED = [
     Donor,
     Campaign,
     Donation,
+    Fund,
+    Spending,
+    ActivityKind,
+    Requirement,
+    Activity,
     User,
+    ApiToken,
 ]
 
 

@@ -19,6 +19,8 @@ class Command(BaseCommand):
             raise CommandError(f"No backup at {file}.")
         try:
             backup.restore(file)
+        except backup.BackupError as error:
+            raise CommandError(f"{error} Nothing was restored.") from error
         except subprocess.CalledProcessError as error:
             raise CommandError(f"pg_restore failed: {error.stderr.decode().strip()}") from error
         self.stdout.write(f"restored from {file}")

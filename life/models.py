@@ -1,0 +1,228 @@
+"""Branch life (组织生活): the kinds of activity, the activities a standard requires, and the
+ledger of activities each branch held (活动台账).
+
+An activity entered more than the standard's "late after" days after it was held is recorded
+as late, never refused; the flag is decided once, by life.rules.is_late, when it is entered.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext_lazy as _
+
+from core.models import RegionScopedQuerySet
+from core.text import validate_visible_text
+from life.choices import RequirementFrequency
+from life.rules import period_of
+from life.validators import validate_attachment
+from orgs.choices import BranchStatus
+from orgs.db import RegionCodeField, TimeStampedModel, copy_region_code_trigger, record_date
+from orgs.models import Branch, BranchQuerySet, Region, Standard
+
+
+class ActivityKindQuerySet(RegionScopedQuerySet):
+    region_path = "region__code"
+
+
+class ActivityKind(TimeStampedModel):
+    """A kind of activity a branch holds, e.g. a council meeting (理事会) or a theme day."""
+
+    name = models.CharField(_("Name"), max_length=100, validators=[validate_visible_text])
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("Applies in region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Leave empty to apply everywhere."),
+    )
+    description = models.TextField(_("Description"), blank=True)
+
+    objects = ActivityKindQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Activity kind")
+        verbose_name_plural = _("Activity kind")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                nulls_distinct=False,
+                name="%(app_label)s_%(class)s_unique_name_in_region",
+                violation_error_message=_("An activity kind of this name exists at this region."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RequirementQuerySet(RegionScopedQuerySet):
+    region_path = "standard__region__code"
+
+
+class Requirement(TimeStampedModel):
+    """An activity a standard requires of every branch it applies to: at least ``minimum``
+    of ``kind`` in every month, quarter or year (life.rules.expected_occurrences)."""
+
+    standard = models.ForeignKey(
+        Standard,
+        verbose_name=_("Standard"),
+        on_delete=models.CASCADE,
+        related_name="requirements",
+    )
+    kind = models.ForeignKey(
+        ActivityKind,
+        verbose_name=_("Activity kind"),
+        on_delete=models.PROTECT,
+        related_name="requirements",
+    )
+    frequency = models.CharField(_("Frequency"), max_length=10, choices=RequirementFrequency)
+    minimum = models.PositiveSmallIntegerField(
+        _("At least, per period"), default=1, help_text=_("Activities of the kind each period.")
+    )
+
+    objects = RequirementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Required activity")
+        verbose_name_plural = _("Required activity")
+        ordering = ["standard", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["standard", "kind"],
+                name="%(app_label)s_%(class)s_one_per_kind",
+                violation_error_message=_("The standard requires this activity kind already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum__gte=1),
+                name="%(app_label)s_%(class)s_minimum_positive",
+                violation_error_message=_("A requirement asks for at least one activity."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.standard}: {self.kind} ({self.get_frequency_display()} ≥ {self.minimum})"
+
+
+class ActivityQuerySet(RegionScopedQuerySet):
+    def held_in(self, year: int):
+        return self.filter(held_on__year=year)
+
+
+class Activity(TimeStampedModel):
+    """An activity a branch held, as its ledger (台账) records it."""
+
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("Branch"), on_delete=models.PROTECT, related_name="activities"
+    )
+    region_code = RegionCodeField()
+    kind = models.ForeignKey(
+        ActivityKind,
+        verbose_name=_("Activity kind"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    held_on = models.DateField(_("Held on"))
+    place = models.CharField(
+        _("Place"), max_length=200, blank=True, validators=[validate_visible_text]
+    )
+    members_present = models.PositiveIntegerField(_("Members present"), default=0)
+    volunteers_present = models.PositiveIntegerField(_("Volunteers present"), default=0)
+    summary = models.TextField(_("Summary"), blank=True)
+    attachment = models.FileField(
+        _("Attachment"),
+        upload_to="activities/%Y/%m/",
+        blank=True,
+        validators=[validate_attachment],
+        help_text=_("Minutes, a sign-in sheet or a photo: PDF, JPEG or PNG."),
+    )
+    late = models.BooleanField(
+        _("Recorded late"),
+        default=False,
+        editable=False,
+        help_text=_("Entered more days after it was held than the standard allows."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Branch activity")
+        verbose_name_plural = _("Branch activity")
+        ordering = ["-held_on", "-id"]
+        constraints = [*record_date("held_on")]
+        indexes = [
+            # Scoped lists of a subtree by date; the compliance selector's activities of a year.
+            models.Index(fields=["region_code", "held_on"], name="life_activity_region_date_idx"),
+            # A branch's activities of a kind in a period (branches behind, the to-do item).
+            models.Index(
+                fields=["branch", "kind", "held_on"], name="life_activity_branch_kind_idx"
+            ),
+        ]
+        triggers = [
+            copy_region_code_trigger(
+                name="life_activity_region_code",
+                source_table="orgs_branch",
+                source_key="branch",
+                column="region_id",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.branch} {self.kind} {self.held_on}"
+
+
+#: Whether a branch still owes a requirement whose period ends this month: fewer activities
+#: of its kind held in the period than it asks for (parameters: the frequencies whose period
+#: ends this month, the first day of the month, quarter and year, and today).
+_OWES_THIS_MONTH = """EXISTS (
+    SELECT 1 FROM life_requirement r JOIN orgs_standard s ON s.id = r.standard_id
+     WHERE r.frequency = ANY(%s)
+       AND (s.region_id IS NULL OR orgs_branch.region_id LIKE s.region_id || '%%')
+       AND (SELECT count(*) FROM life_activity a
+             WHERE a.branch_id = orgs_branch.id AND a.kind_id = r.kind_id
+               AND a.held_on >= CASE r.frequency WHEN 'monthly' THEN %s
+                                 WHEN 'quarterly' THEN %s ELSE %s END
+               AND a.held_on <= %s) < r.minimum)"""
+
+
+class DueBranchQuerySet(BranchQuerySet):
+    def due_this_month(self, today: date):
+        """Branches (neither preparing nor dissolved) that owe an activity whose period (the
+        month; the quarter or the year ending this month) is not yet met (no query)."""
+        ending = [f for f in RequirementFrequency if period_of(f, today).end.month == today.month]
+        starts = [period_of(f, today).start for f in RequirementFrequency]
+        owes = RawSQL(  # noqa: S611 (fixed SQL, every value a parameter)
+            _OWES_THIS_MONTH, [ending, *starts, today], output_field=models.BooleanField()
+        )
+        return (
+            self.exclude(status__in=[BranchStatus.PREPARING, BranchStatus.DISSOLVED])
+            .annotate(owes=owes)
+            .filter(owes=True)
+        )
+
+
+class DueBranch(Branch):
+    """A branch as the list of required activities due this month shows it (the to-do's link)."""
+
+    objects = DueBranchQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("Branch with activities due")
+        verbose_name_plural = _("Branches with activities due")
+
+
+from life.summaries import ActivitySummary  # noqa: E402,F401  (registers the summary models)

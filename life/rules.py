@@ -1,0 +1,135 @@
+"""The rules of branch life, written once for every way an activity comes in.
+
+Pure functions, no queries: the services (and through them the admin and the API) call
+them, and the selectors and the to-do item count with ``expected_occurrences``. A rule
+returning messages returns those of every rule its values break, empty when all hold.
+
+Periods: a requirement is due once per calendar month, quarter or year (``period_of``). A
+branch owes a requirement for every period of a window in which it existed: from the period
+of its founding (a branch founded on 20 March owes March's meeting) to that of its
+dissolution, and not before it was founded or after it was dissolved; a branch still in
+preparation owes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import code, coded
+from core.models import FIRST_RECORD_DATE
+from life.choices import RequirementFrequency
+from orgs.choices import BranchStatus
+
+DATE_IN_FUTURE = code("date_in_future", "The date is later than today.")
+DATE_BEFORE_1900 = code("date_before_1900", "The date is before 1900.")
+HELD_BEFORE_FOUNDED = code(
+    "held_before_founded", "The activity is dated before its branch was founded."
+)
+HELD_AFTER_DISSOLVED = code(
+    "held_after_dissolved", "The activity is dated after its branch was dissolved."
+)
+KIND_OUTSIDE_BRANCH = code(
+    "kind_outside_branch", "The activity kind is set below or beside the branch's region."
+)
+
+#: The months a period of each frequency spans.
+PERIOD_MONTHS = {
+    RequirementFrequency.MONTHLY: 1,
+    RequirementFrequency.QUARTERLY: 3,
+    RequirementFrequency.YEARLY: 12,
+}
+
+
+# An activity --------------------------------------------------------------------------------
+
+
+def held_on_errors(held_on, *, founded_on=None, dissolved_on=None) -> list[str]:
+    """An activity is recorded once held: not later than today, not before 1900, and within
+    its branch's life (not before it was founded, not after it was dissolved)."""
+    if not isinstance(held_on, date):
+        return []
+    if held_on > timezone.localdate():
+        return [coded(DATE_IN_FUTURE, _("The date cannot be later than today."))]
+    if held_on < FIRST_RECORD_DATE:
+        return [coded(DATE_BEFORE_1900, _("Dates before 1900 cannot be recorded."))]
+    if founded_on is not None and held_on < founded_on:
+        message = _("The activity is dated before the branch was founded.")
+        return [coded(HELD_BEFORE_FOUNDED, message)]
+    if dissolved_on is not None and held_on > dissolved_on:
+        message = _("The activity is dated after the branch was dissolved.")
+        return [coded(HELD_AFTER_DISSOLVED, message)]
+    return []
+
+
+def kind_errors(kind_region: str | None, *, branch_region: str) -> list[str]:
+    """A kind set everywhere, or at the branch's region or a region above it."""
+    if kind_region is None or branch_region.startswith(kind_region):
+        return []
+    message = _("The activity kind must be set at the branch's region or a region above it.")
+    return [coded(KIND_OUTSIDE_BRANCH, message)]
+
+
+def is_late(*, held_on: date, entered_on: date, late_after_days: int) -> bool:
+    """Whether an activity entered on ``entered_on`` is late: more than ``late_after_days``
+    days after it was held (entered on the last allowed day is on time)."""
+    return (entered_on - held_on).days > late_after_days
+
+
+# Periods and what a branch owes ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar month, quarter or year: ``start`` and ``end`` inclusive."""
+
+    start: date
+    end: date
+
+
+def period_of(frequency: str, day: date) -> Period:
+    """The period of ``frequency`` that ``day`` falls in."""
+    months = PERIOD_MONTHS[RequirementFrequency(frequency)]
+    first_month = (day.month - 1) // months * months + 1
+    start = date(day.year, first_month, 1)
+    return Period(start, _add_months(start, months) - timedelta(days=1))
+
+
+def periods(frequency: str, start: date, end: date) -> Iterator[Period]:
+    """The periods of ``frequency`` that overlap ``start`` … ``end`` (inclusive), in order."""
+    if end < start:
+        return
+    period = period_of(frequency, start)
+    while period.start <= end:
+        yield period
+        period = period_of(frequency, period.end + timedelta(days=1))
+
+
+def expected_occurrences(
+    *,
+    frequency: str,
+    minimum: int,
+    start: date,
+    end: date,
+    status: str = BranchStatus.ACTIVE,
+    founded_on: date | None = None,
+    dissolved_on: date | None = None,
+) -> int:
+    """How many activities of a requirement (``minimum`` per period of ``frequency``) a branch
+    owes in the window ``start`` … ``end``: ``minimum`` for each period of the window in which
+    the branch existed (from its founding's period to its dissolution's)."""
+    if status == BranchStatus.PREPARING:
+        return 0
+    first = max(start, founded_on) if founded_on else start
+    last = min(end, dissolved_on) if dissolved_on else end
+    return minimum * sum(1 for _period in periods(frequency, first, last))
+
+
+def _add_months(day: date, months: int) -> date:
+    """The first of the month ``months`` after ``day``'s (``day`` is a first of a month)."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)

@@ -1,0 +1,191 @@
+"""Reads of branch life: the activities, kinds and requirements a user sees, and how the
+branches of a region keep up with the requirements (one query per call)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from core.access import visible_with_regions_above
+from core.regions import CODE_LENGTHS
+from life.models import Activity, ActivityKind, Requirement
+from life.rules import expected_occurrences
+from orgs.choices import BranchStatus
+from orgs.models import Branch
+
+
+def activity_list(*, user) -> QuerySet[Activity]:
+    """Activities of the branches the user sees, with their branch and kind (one query)."""
+    return Activity.objects.visible_to(user).select_related("branch", "kind")
+
+
+def activity_kind_list(*, user) -> QuerySet[ActivityKind]:
+    """Activity kinds set everywhere, above the user's region, or within it."""
+    return visible_with_regions_above(
+        user, ActivityKind.objects.all(), national=Q(region__isnull=True)
+    )
+
+
+def requirement_list(*, user) -> QuerySet[Requirement]:
+    """Requirements of the standards the user sees (orgs.selectors.standard_list)."""
+    requirements = Requirement.objects.select_related("standard", "kind")
+    return visible_with_regions_above(user, requirements, national=Q(standard__region__isnull=True))
+
+
+@dataclass(frozen=True)
+class BranchRequirement:
+    """What one branch owes of one requirement in the periods a window touches, and what it
+    held of it in them: at most the requirement's minimum counts in each period (three
+    meetings in January make up no February)."""
+
+    branch_id: int
+    branch_name: str
+    region_code: str
+    child_code: str
+    child_name: str
+    requirement_id: int
+    kind_name: str
+    frequency: str
+    expected: int
+    held: int
+
+    @property
+    def behind(self) -> bool:
+        return self.expected > self.held
+
+
+@dataclass(frozen=True)
+class ChildCompliance:
+    """A child region's requirements owed and held in a year; ``rate`` is None when its
+    branches owed nothing."""
+
+    code: str
+    name: str
+    expected: int
+    held: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        if not self.expected:
+            return None
+        return (Decimal(self.held) / Decimal(self.expected)).quantize(Decimal("0.0001"))
+
+
+#: A requirement's period as date_trunc names it.
+_TRUNC = (
+    "CASE r.frequency WHEN 'monthly' THEN 'month' WHEN 'quarterly' THEN 'quarter' ELSE 'year' END"
+)
+
+#: A requirement's period as an interval.
+_LENGTH = (
+    "CASE r.frequency WHEN 'monthly' THEN interval '1 month' "
+    "WHEN 'quarterly' THEN interval '3 months' ELSE interval '1 year' END"
+)
+
+_REQUIREMENTS_SQL = f"""
+WITH b AS ({{branches}}),
+r AS (
+    SELECT r.id, r.kind_id, r.frequency, r.minimum, s.region_id AS standard_region,
+           k.name AS kind_name
+      FROM life_requirement r
+      JOIN orgs_standard s ON s.id = r.standard_id
+      JOIN life_activitykind k ON k.id = r.kind_id
+),
+held AS (
+    SELECT p.branch_id, p.requirement_id, sum(p.n) AS held
+      FROM (SELECT a.branch_id, r.id AS requirement_id, least(count(*), r.minimum) AS n
+              FROM life_activity a
+              JOIN r ON r.kind_id = a.kind_id
+             WHERE a.region_code LIKE %s AND a.branch_id IN (SELECT id FROM b)
+               AND a.held_on >= date_trunc({_TRUNC}, %s::date)
+               AND a.held_on < date_trunc({_TRUNC}, %s::date) + {_LENGTH}
+             GROUP BY a.branch_id, r.id, r.minimum, date_trunc({_TRUNC}, a.held_on)) p
+     GROUP BY 1, 2
+)
+SELECT b.id, b.name, b.region_id, b.status, b.founded_on, b.dissolved_on,
+       left(b.region_id, %s) AS child_code,
+       coalesce((SELECT name FROM orgs_region WHERE code = left(b.region_id, %s)), '') AS child_name,
+       r.id, r.kind_name, r.frequency, r.minimum, coalesce(h.held, 0)
+  FROM b
+  JOIN r ON r.standard_region IS NULL OR b.region_id LIKE r.standard_region || '%%'
+  LEFT JOIN held h ON h.branch_id = b.id AND h.requirement_id = r.id
+ ORDER BY b.region_id, b.name, b.id, r.kind_name, r.id
+"""  # noqa: S608 (the branches' SQL is Django's, every value a parameter)
+
+
+def branch_requirements(*, user, code: str, start: date, end: date) -> list[BranchRequirement]:
+    """Every requirement that applies to each branch the user sees in the region ``code``'s
+    subtree (preparing branches owe nothing and are left out), with what it owes
+    (life.rules.expected_occurrences) and held in the periods that ``start`` … ``end``
+    touches (a window of January holds the first quarter's trainings whole); one query.
+
+    A requirement applies to a branch when its standard applies everywhere or at the
+    branch's region or a region above it.
+    """
+    branches = (
+        Branch.objects.visible_to(user)
+        .within(code)
+        .exclude(status=BranchStatus.PREPARING)
+        .values("id", "name", "region_id", "status", "founded_on", "dissolved_on")
+        .order_by()
+    )
+    branches_sql, branches_params = branches.query.sql_with_params()
+    child = next((n for n in CODE_LENGTHS if n > len(code)), len(code))
+    params = [*branches_params, f"{code}%", start, end, child, child]
+    with connection.cursor() as cursor:
+        cursor.execute(_REQUIREMENTS_SQL.format(branches=branches_sql), params)
+        rows = cursor.fetchall()
+    return [_branch_requirement(row, start=start, end=end) for row in rows]
+
+
+def _branch_requirement(row: tuple, *, start: date, end: date) -> BranchRequirement:
+    (branch_id, name, region_code, status, founded_on, dissolved_on, child_code, child_name,
+     requirement_id, kind_name, frequency, minimum, held) = row  # fmt: skip
+    expected = expected_occurrences(
+        frequency=frequency,
+        minimum=minimum,
+        start=start,
+        end=end,
+        status=status,
+        founded_on=founded_on,
+        dissolved_on=dissolved_on,
+    )
+    return BranchRequirement(
+        branch_id=branch_id,
+        branch_name=name,
+        region_code=region_code,
+        child_code=child_code,
+        child_name=child_name,
+        requirement_id=requirement_id,
+        kind_name=kind_name,
+        frequency=frequency,
+        expected=expected,
+        held=min(int(held), expected),
+    )
+
+
+def branches_behind(*, user, code: str, start: date, end: date) -> list[BranchRequirement]:
+    """The branches of the region ``code`` that held fewer activities of a requirement than
+    they owe in ``start`` … ``end``, one entry per branch and requirement (one query)."""
+    rows = branch_requirements(user=user, code=code, start=start, end=end)
+    return [row for row in rows if row.behind]
+
+
+def compliance_by_child(*, user, code: str, year: int) -> list[ChildCompliance]:
+    """Per child region of ``code`` (branches at ``code`` itself under its own code): the
+    activities its branches owe in ``year`` up to today and those they held; one query."""
+    start, end = date(year, 1, 1), min(date(year, 12, 31), timezone.localdate())
+    totals: dict[tuple[str, str], list[int]] = {}
+    for row in branch_requirements(user=user, code=code, start=start, end=end):
+        total = totals.setdefault((row.child_code, row.child_name), [0, 0])
+        total[0] += row.expected
+        total[1] += row.held
+    return [
+        ChildCompliance(code=child, name=name, expected=expected, held=held)
+        for (child, name), (expected, held) in sorted(totals.items())
+    ]
