@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -26,7 +28,17 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_production_settings_pass_check_deploy_without_warnings():
+@pytest.fixture
+def test_database_url(db) -> str:
+    """The test database's URL: the model checks ask the server for its version."""
+    from django.db import connection
+
+    from portal.embedded import settings_url
+
+    return settings_url(connection.settings_dict)
+
+
+def test_production_settings_pass_check_deploy_without_warnings(test_database_url):
     result = run_manage(
         "check",
         "--deploy",
@@ -34,6 +46,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
         "WARNING",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="portal.example.gov.cn",
+        DATABASE_URL=test_database_url,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -63,8 +76,10 @@ def test_connections_set_pgtrigger_ignore_so_triggers_skip_the_exception_path(db
         assert cursor.fetchone()[0] == "{}"
 
 
-def test_code_only_commands_run_without_the_deployment_secret(db):
-    result = run_manage("makemigrations", "--check", "--dry-run", DEBUG="false")
+def test_code_only_commands_run_without_the_deployment_secret(test_database_url):
+    result = run_manage(
+        "makemigrations", "--check", "--dry-run", DEBUG="false", DATABASE_URL=test_database_url
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No changes detected" in result.stdout
 
