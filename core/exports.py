@@ -399,9 +399,10 @@ class ExportableAdmin:
         """The changelist's rows with its filters, search and order, without its COUNT."""
         setattr(request, EXPORTING, True)
         queryset = self.get_changelist_instance(request).get_queryset(request)
-        if queryset.query.select_related is True:
+        related = self._related_columns(request)
+        if queryset.query.select_related is True or not related:
             return queryset
-        return queryset.select_related(*self._related_columns(request))
+        return queryset.select_related(*related)
 
     def get_changelist(self, request, **kwargs):
         changelist = super().get_changelist(request, **kwargs)

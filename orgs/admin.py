@@ -23,8 +23,22 @@ from core.admin import (
 )
 from core.regions import REGION_CODE_PATTERN
 from orgs.choices import CODE_LENGTH
-from orgs.models import BRANCH_FIELDS, Assessment, Branch, Region, Standard, StandardItem
-from orgs.selectors import branch_list, standard_list
+from orgs.models import (
+    BRANCH_FIELDS,
+    Assessment,
+    Branch,
+    Region,
+    Standard,
+    StandardItem,
+    Vintage,
+)
+from orgs.selectors import (
+    branch_list,
+    change_counts,
+    standard_list,
+    stranded_branches,
+    vintage_changes,
+)
 from orgs.services import assessment_record, branch_register
 
 
@@ -217,3 +231,29 @@ class AssessmentAdmin(ScopedAdmin):
             ).select_related("standard")
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(Vintage)
+class VintageAdmin(ScopedAdmin):
+    """区划变更: each vintage loaded, its report for the user's region, and the user's branches
+    left at a closed unit. Vintages are applied by ``load_regions --vintage``, never here."""
+
+    list_display = ["name", "package", "effective_on", "loaded_at"]
+    fields = ["name", "package", "effective_on", "loaded_at"]
+    readonly_fields = fields
+    change_form_template = "admin/orgs/vintage/change_form.html"
+    # A vintage is the whole country's; the rows of its report are read in the user's scope.
+    scoped = False
+    addable = changeable = deletable = False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        vintage = self.get_object(request, object_id)
+        if vintage is not None:
+            changes = list(vintage_changes(user=request.user, vintage=vintage))
+            extra_context = {
+                **(extra_context or {}),
+                "vintage_counts": change_counts(changes),
+                "vintage_changes": changes,
+                "stranded": stranded_branches(user=request.user),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -122,6 +122,12 @@ class Vintage(models.Model):
         return self.name
 
 
+class VintageChangeQuerySet(RegionScopedQuerySet):
+    """A vintage's report rows lie at the unit that changed: a county reads its own part."""
+
+    region_path = "code"
+
+
 class VintageChange(models.Model):
     """One unit's change in a vintage: the applied report, and the name history of codes."""
 
@@ -139,6 +145,8 @@ class VintageChange(models.Model):
         _("Successor found by"), max_length=12, choices=SuccessorBasis, blank=True
     )
     share = models.DecimalField(_("Share"), max_digits=5, decimal_places=4, null=True, blank=True)
+
+    objects = VintageChangeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Region vintage change")

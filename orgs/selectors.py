@@ -1,14 +1,16 @@
 """Reads of the orgs app: branches with their latest assessment, regions and standards a user sees."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
-from core.access import visible_with_regions_above
-from orgs.choices import UnitChange
-from orgs.models import Assessment, Branch, Region, Standard, VintageChange
+from core.access import visible_to, visible_with_regions_above
+from orgs.choices import BranchStatus, UnitChange
+from orgs.models import Assessment, Branch, Region, Standard, Vintage, VintageChange
 
 
 def _latest_assessment(column: str) -> Subquery:
@@ -117,3 +119,69 @@ def region_closure(region: Region) -> tuple[Region | None, str] | None:
         Region.objects.filter(code=change.successor_code).first() if change.successor_code else None
     )
     return successor, change.vintage.name
+
+
+def vintage_changes(*, user, vintage: Vintage) -> QuerySet[VintageChange]:
+    """The vintage's report rows of the units in the user's subtree (the unit that changed)."""
+    return visible_to(user, vintage.changes.all()).order_by("code", "change")
+
+
+def change_counts(changes: Iterable[VintageChange]) -> list[tuple[str, int]]:
+    """(label, count) per kind of change, in the choices' order, and the closed units that
+    no rule gave a successor; kinds without a unit are left out."""
+    counted = dict.fromkeys(UnitChange, 0)
+    orphans = 0
+    for change in changes:
+        counted[change.change] += 1
+        orphans += change.change == UnitChange.CLOSED and not change.successor_code
+    rows = [(kind.label, count) for kind, count in counted.items() if count]
+    if orphans:
+        rows.append((str(_("Closed without a successor")), orphans))
+    return rows
+
+
+@dataclass(frozen=True)
+class StrandedBranch:
+    """A branch left at a closed unit, with the successor the latest vintage named (if any)."""
+
+    branch: Branch
+    vintage: str
+    successor: Region | None
+
+
+def stranded_branches(*, user) -> list[StrandedBranch]:
+    """The user's branches (not dissolved) registered at a closed unit: each needs a decision
+    (a move to the successor, or dissolving). Three queries, however many branches."""
+    branches = list(
+        visible_to(user, Branch.objects.all())
+        .filter(region__valid_to__isnull=False)
+        .exclude(status=BranchStatus.DISSOLVED)
+        .select_related("region")
+        .order_by("region_id", "name")
+    )
+    if not branches:
+        return []
+    latest: dict[str, VintageChange] = {}
+    closures = (
+        VintageChange.objects.filter(
+            code__in={branch.region_id for branch in branches}, change=UnitChange.CLOSED
+        )
+        .select_related("vintage")
+        .order_by("code", "-vintage__effective_on", "-id")
+    )
+    for change in closures:
+        latest.setdefault(change.code, change)
+    successors = Region.objects.in_bulk(
+        {change.successor_code for change in latest.values() if change.successor_code}
+    )
+    rows = []
+    for branch in branches:
+        change = latest.get(branch.region_id)
+        rows.append(
+            StrandedBranch(
+                branch=branch,
+                vintage=change.vintage.name if change else "",
+                successor=successors.get(change.successor_code) if change else None,
+            )
+        )
+    return rows

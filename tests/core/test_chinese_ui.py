@@ -4,6 +4,7 @@ What counts as English is defined in tests/core/english.py. Text made by JavaScr
 admin's calendar, the time zone note) is checked in tests/browser/test_chinese_admin.py.
 """
 
+import datetime
 import json
 
 import pytest
@@ -14,7 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from imports.models import ImportJob
 from imports.specs import SPECS
-from orgs.models import StandardItem
+from orgs.choices import UnitChange
+from orgs.models import Region, StandardItem, Vintage, VintageChange
 from portal.models import User
 from tests.conftest import QINGYUAN
 from tests.core.english import english_in, visible_texts
@@ -65,6 +67,12 @@ def world(db, county_staff):
     ServiceRecordFactory()
     DonationFactory(branch=branch)
     StandardFactory(region_id=QINGYUAN)
+    # A vintage that closed the branch's town: the 区划变更 page has a report and a branch.
+    vintage = Vintage.objects.create(name="2024", effective_on=datetime.date(2024, 6, 30))
+    VintageChange.objects.create(
+        vintage=vintage, change=UnitChange.CLOSED, code=branch.region_id, name="天玉镇"
+    )
+    Region.objects.filter(code=branch.region_id).update(valid_to=datetime.date(2024, 6, 30))
     job = ImportJob.objects.create(
         user=county_staff,
         region_id=QINGYUAN,
