@@ -224,15 +224,19 @@ def _share(cells: list[str], path: Path, number: int) -> Decimal | None:
 
 
 def with_villages(old: Mapping[str, str], new: dict[str, str]) -> dict[str, str]:
-    """``new`` plus the village-level units in force whose township stays: vintages carry
-    levels 1-4, so a village closes only with its township."""
+    """``new`` plus the village-level units in force whose township stays (renamed or not):
+    vintages carry levels 1-4, so a village closes only with its township."""
     villages = {code: name for code, name in old.items() if len(code) == 12}
-    kept = {
-        code: name
-        for code, name in villages.items()
-        if code[:9] in old and new.get(code[:9]) == old[code[:9]]
-    }
+    kept = {code: name for code, name in villages.items() if _stays(code[:9], old, new)}
     return {**new, **kept}
+
+
+def _stays(code: str, old: Mapping[str, str], new: Mapping[str, str]) -> bool:
+    """Whether the unit ``code`` of the tree in force is in ``new`` too: the same unit under its
+    old name or a new one (a rename), not another unit that took its code."""
+    if code not in old or code not in new:
+        return False
+    return old[code] == new[code] or not _reused(code, old, new)
 
 
 def compare(

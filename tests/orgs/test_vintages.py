@@ -208,7 +208,9 @@ def test_dry_run_reports_and_changes_nothing(vintage_dir, tmp_path, records, cap
     # added, closed, renamed, reparented, reused, closed without a successor
     assert lines["township"] == ["7", "7", "1", "1", "1", "1"]
     assert lines["county"] == ["0", "0", "1", "0", "0", "0"]
-    assert lines["36"][:2] == ["7", "136"]  # with the 129 villages of the closed townships
+    # with the 107 villages of the 7 closed townships; 富田镇 is renamed, its villages stay
+    assert lines["36"][:2] == ["7", "114"]
+    assert not [key for key in report if key[1].startswith(FUTIAN) and key[0] == "closed"]
     planned = read_records(tmp_path / "report.csv")
     assert planned[("branch", "天玉镇红十字会")]["action"] == "move"
     assert planned[("branch", "兴桥镇红十字会")]["action"] == "no_successor"
@@ -235,6 +237,13 @@ def test_apply_closes_opens_renames_and_moves_the_records(vintage_dir, tmp_path,
         "360803",
     )
     assert Region.objects.get(code=FUTIAN).name == "富田新镇"
+    # a renamed township keeps its villages; a closed one's close with it
+    futian_villages = Region.objects.filter(parent_id=FUTIAN)
+    assert futian_villages.count() == 22
+    assert not futian_villages.filter(valid_to__isnull=False).exists()
+    assert set(Region.objects.filter(parent_id=TIANYU).values_list("valid_to", flat=True)) == {
+        EFFECTIVE
+    }
     tianyu = Branch.objects.get(pk=records["tianyu"].pk)
     assert tianyu.region_id == TIANYU_NEW
     assert Branch.objects.get(pk=records["zhixia"].pk).region_id == MERGED
