@@ -365,6 +365,13 @@ class ServiceRecord(TimeStampedModel):
             models.Index(
                 fields=["region_code", "status", "served_on"], name="members_service_region_idx"
             ),
+            # The to-do's count of records waiting for a decision, for the whole country too
+            # (the index above needs a region to start from).
+            models.Index(
+                fields=["region_code"],
+                condition=Q(status=ServiceRecordStatus.PENDING),
+                name="members_service_pending_idx",
+            ),
         ]
         triggers = [
             copy_region_code_trigger(
