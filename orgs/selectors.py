@@ -103,22 +103,32 @@ def region_closure(region: Region) -> tuple[Region | None, str] | None:
     """Whether ``region`` is closed: None while in force; else (successor, vintage name),
     the unit the latest vintage that closed it names as successor (None when it found none).
 
-    One query for a region in force (none: ``valid_to`` is on the row), two when closed.
+    No query for a region in force (``valid_to`` is on the row), at most two when closed.
     """
     if region.valid_to is None:
         return None
-    change = (
-        VintageChange.objects.filter(code=region.code, change=UnitChange.CLOSED)
+    return closures([region.code]).get(region.code, (None, ""))
+
+
+def closures(codes: Iterable[str]) -> dict[str, tuple[Region | None, str]]:
+    """Per code, what the latest vintage that closed it says: (successor, vintage name), the
+    successor None when it named none. Codes no vintage closed are left out. Two queries
+    however many codes (one when no successor is named)."""
+    latest: dict[str, VintageChange] = {}
+    changes = (
+        VintageChange.objects.filter(code__in=set(codes), change=UnitChange.CLOSED)
         .select_related("vintage")
-        .order_by("-vintage__effective_on", "-id")
-        .first()
+        .order_by("code", "-vintage__effective_on", "-id")
     )
-    if change is None:
-        return None, ""
-    successor = (
-        Region.objects.filter(code=change.successor_code).first() if change.successor_code else None
+    for change in changes:
+        latest.setdefault(change.code, change)
+    successors = Region.objects.in_bulk(
+        {change.successor_code for change in latest.values() if change.successor_code}
     )
-    return successor, change.vintage.name
+    return {
+        code: (successors.get(change.successor_code), change.vintage.name)
+        for code, change in latest.items()
+    }
 
 
 def vintage_changes(*, user, vintage: Vintage) -> QuerySet[VintageChange]:
@@ -161,27 +171,9 @@ def stranded_branches(*, user) -> list[StrandedBranch]:
     )
     if not branches:
         return []
-    latest: dict[str, VintageChange] = {}
-    closures = (
-        VintageChange.objects.filter(
-            code__in={branch.region_id for branch in branches}, change=UnitChange.CLOSED
-        )
-        .select_related("vintage")
-        .order_by("code", "-vintage__effective_on", "-id")
-    )
-    for change in closures:
-        latest.setdefault(change.code, change)
-    successors = Region.objects.in_bulk(
-        {change.successor_code for change in latest.values() if change.successor_code}
-    )
+    closed = closures(branch.region_id for branch in branches)
     rows = []
     for branch in branches:
-        change = latest.get(branch.region_id)
-        rows.append(
-            StrandedBranch(
-                branch=branch,
-                vintage=change.vintage.name if change else "",
-                successor=successors.get(change.successor_code) if change else None,
-            )
-        )
+        successor, vintage = closed.get(branch.region_id, (None, ""))
+        rows.append(StrandedBranch(branch=branch, vintage=vintage, successor=successor))
     return rows
