@@ -7,6 +7,7 @@ commands, the shell) have no context and show as "system".
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 import pghistory
 from django.conf import settings
@@ -68,9 +69,12 @@ class ContextEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
-def context_metadata(*, source: str, user=None, request=None, reason: str = "") -> dict:
-    """The metadata stored with each write: source, user id and name, address, path, and
-    the reason when one is given (e.g. the region vintage that moved a branch)."""
+def context_metadata(
+    *, source: str, user=None, request=None, reason: str = "", effective_on: date | None = None
+) -> dict:
+    """The metadata stored with each write: source, user id and name, address, path, the
+    reason when one is given (e.g. the region vintage that moved a branch), and the date the
+    change took effect when it is not the day it was written (the vintage's date in force)."""
     if user is None and request is not None:
         who, name = _RequestUser(request, "pk"), _RequestUser(request, "username")
     else:
@@ -86,12 +90,22 @@ def context_metadata(*, source: str, user=None, request=None, reason: str = "") 
     }
     if reason:
         metadata["reason"] = str(reason)
+    if effective_on is not None:
+        metadata["effective_on"] = effective_on.isoformat()
     return metadata
 
 
 @contextmanager
-def write_context(*, source: str, user=None, request=None, reason: str = "") -> Iterator[None]:
-    """Attach {source, user, username, ip, url[, reason]} to every write inside the block.
+def write_context(
+    *,
+    source: str,
+    user=None,
+    request=None,
+    reason: str = "",
+    effective_on: date | None = None,
+) -> Iterator[None]:
+    """Attach {source, user, username, ip, url[, reason][, effective_on]} to every write
+    inside the block.
 
     A nested block shares the outer block's context id; its values win inside it (an import
     started from a page is recorded as "import"), and the outer values come back after it.
@@ -100,7 +114,13 @@ def write_context(*, source: str, user=None, request=None, reason: str = "") -> 
     saved = dict(outer.metadata) if outer is not None else None
     try:
         with pghistory.context(
-            **context_metadata(source=source, user=user, request=request, reason=reason)
+            **context_metadata(
+                source=source,
+                user=user,
+                request=request,
+                reason=reason,
+                effective_on=effective_on,
+            )
         ):
             yield
     finally:

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -436,6 +436,7 @@ def _select(
     group_by: str,
     year: str = "year",
     cumulative: bool = False,
+    rows: str = "",
 ) -> str:
     conditions = ["region_code LIKE %(prefix)s"]
     if "year" in tables[0].summary.keys:
@@ -443,7 +444,7 @@ def _select(
         conditions.append(f"(%({year})s::int IS NULL OR year {up_to} %({year})s::int)")
     return (
         f"SELECT {', '.join(selected)}\n"  # noqa: S608 (declared SQL)
-        f"  FROM {rows_sql(tables, length)} s\n"
+        f"  FROM {rows or rows_sql(tables, length)} s\n"
         f" WHERE {' AND '.join(conditions)}\n"
         f" GROUP BY {group_by}"
     )
@@ -631,11 +632,16 @@ def read_together(figures: Iterable[Figure]) -> list[list[Figure]]:
     return list(statements.values())
 
 
-def figures_sql(figures: Sequence[Figure], length: int) -> str:
+def figures_sql(
+    figures: Sequence[Figure],
+    length: int,
+    rows: Mapping[tuple[type[SummaryTable], ...], str] | None = None,
+) -> str:
     """One SELECT of ``figures`` per child (the codes cut to ``length``; column ``child``),
     a UNION ALL of one part per family of tables (and of cumulative figures of them), in
     aligned columns. Sums are per child and key; a figure kept per region also has the
-    region's own row (``child`` null)."""
+    region's own row (``child`` null). ``rows`` replaces the rows of a family of tables by
+    another relation of the same columns (the summary as it was on a past day)."""
     keys = list(dict.fromkeys(figure.key for figure in figures if isinstance(figure, PerKey)))
     families: dict[tuple, list[Figure]] = {}
     for figure in figures:
@@ -651,7 +657,14 @@ def figures_sql(figures: Sequence[Figure], length: int) -> str:
             ]
             group_by = ", ".join(["1", *(str(keys.index(key) + 2) for key in by)])
             parts.append(
-                _select(tables, length, selected, group_by=group_by, cumulative=cumulative)
+                _select(
+                    tables,
+                    length,
+                    selected,
+                    group_by=group_by,
+                    cumulative=cumulative,
+                    rows=(rows or {}).get(tables, ""),
+                )
             )
         parts += [f.sql(figures, keys) for f in family if isinstance(f, PerRegion)]
     return "\nUNION ALL\n".join(parts)

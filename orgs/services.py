@@ -380,7 +380,7 @@ def region_vintage_apply(
     list(closing.order_by("code").select_for_update().values_list("code", flat=True))
     plans = vintage_plan(comparison=comparison, move_users=move_users)
     reason = _("Region vintage %(name)s") % {"name": name}
-    with write_context(source=Source.SYSTEM, reason=reason):
+    with write_context(source=Source.SYSTEM, reason=reason, effective_on=effective_on):
         _apply_units(comparison, effective_on)
         VintageChange.objects.bulk_create(
             VintageChange(vintage=vintage, **_change_fields(change))

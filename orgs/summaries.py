@@ -248,10 +248,14 @@ class LatestAssessment(SummaryTable):
 # dormant today, and a dissolved branch without a dissolution date, cover it in no year. Only
 # the units township coverage counts today (a street, town or township in force) have rows:
 # +1 in each year the unit became covered, -1 in each year it stopped being covered.
-COVERED_FROM = (
-    "extract(year FROM coalesce(b.founded_on, least("
-    f"(b.created_at AT TIME ZONE '{settings.TIME_ZONE}')::date, b.dissolved_on)))::int"
+#: The day a branch ``b`` exists from: its founding, else the day it was recorded here (or its
+#: dissolution, if earlier). The yearly coverage and the figures of a past day
+#: (orgs.as_of) both count a branch from it.
+BRANCH_FROM = (
+    "coalesce(b.founded_on, least("
+    f"(b.created_at AT TIME ZONE '{settings.TIME_ZONE}')::date, b.dissolved_on))"
 )
+COVERED_FROM = f"extract(year FROM {BRANCH_FROM})::int"
 COVERAGE_YEARS = f"""
         SELECT code AS region_code, year,
                covered::int - lag(covered::int, 1, 0) OVER (PARTITION BY code ORDER BY year)

@@ -11,6 +11,7 @@ The gap list (uncovered units, by child region, and its file) reads the records,
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -58,6 +59,7 @@ from reports.rollups import (
     one_snapshot,
     region_rollup,
     summary_alias,
+    tree_changed_since,
     units_covered,
 )
 
@@ -763,6 +765,10 @@ def region_dashboard(*, user, region: Region | None, year: int) -> dict:
         months, by_year = donation_months(code=region.code if region else None, year=year)
         level = chart_level(rollup)
         units = unit_coverage(region=region, rollup=rollup, level=level)
+        year_end = datetime.date(year, 12, 31)
+        tree_changed = year_end < timezone.localdate() and tree_changed_since(
+            region=region, on=year_end
+        )
     rows = child_rows(rollup=rollup, level=level, units=units)
     trend = trend_rows(by_year)
     charts = chart_data(rollup=rollup, rows=rows, level=level, months=months, trend=trend)
@@ -781,4 +787,8 @@ def region_dashboard(*, user, region: Region | None, year: int) -> dict:
         "branches": list(region_branches(user=user, region=region)[:REGION_BRANCHES]),
         "as_of": rollup.as_of,
         "last_year": year - 1,
+        # The units below opened or closed since the year's end: branches and coverage are
+        # today's; the year-end ones are a download (the rollup ``on`` that day).
+        "tree_changed": tree_changed,
+        "year_end": year_end,
     }

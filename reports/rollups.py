@@ -34,7 +34,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, is_dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -61,6 +61,7 @@ from funds.summaries import CampaignSummary, TownshipCampaignSummary
 from life import summaries as life_summaries
 from members import summaries as members_summaries
 from orgs import summaries as orgs_summaries
+from orgs.as_of import BRANCH_ROWS_ON, IN_FORCE, TREE_CHANGED_SINCE, UNITS_ON
 from orgs.choices import CODE_LENGTH, TERRITORIAL_KINDS, BranchStatus, RegionKind, RegionLevel
 from orgs.models import Branch, Region
 from orgs.summaries import CountyCoverageSummary, TownshipSummary
@@ -82,10 +83,22 @@ COVERAGE_KINDS = {
 }
 #: The territorial branch kind that covers a unit of each level (they share their names).
 KIND_AT_LEVEL = {level: kind for kind, level in TERRITORIAL_KINDS.items()}
+#: The condition on a unit ``r`` that coverage counts it (its kind, at the levels that have one).
+COUNTED = (
+    "("
+    + " OR ".join(
+        [f"r.level NOT IN ({', '.join(repr(str(level)) for level in COVERAGE_KINDS)})"]
+        + [
+            f"r.level = '{level}' AND r.kind IN ({', '.join(repr(str(kind)) for kind in kinds)})"
+            for level, kinds in COVERAGE_KINDS.items()
+        ]
+    )
+    + ")"
+)
 
 # 1. The children, and the snapshot's time. The outer join yields a row without children.
 # On a hot standby the figures are as of the last transaction replayed.
-CHILDREN_SQL = """
+CHILDREN_SQL = f"""
     SELECT CASE WHEN pg_is_in_recovery()
                 THEN coalesce(pg_last_xact_replay_timestamp(), statement_timestamp())
                 ELSE statement_timestamp() END AS as_of,
@@ -93,8 +106,9 @@ CHILDREN_SQL = """
       FROM (VALUES (1)) AS one
       LEFT JOIN orgs_region r
         ON %(has_children)s AND r.code LIKE %(prefix)s AND length(r.code) = %(n)s
+       AND (%(on)s::date IS NULL OR {IN_FORCE})
      ORDER BY r.code
-"""
+"""  # noqa: S608 (fixed SQL)
 
 # 3. Township and village coverage: the county rows, or one row per township-level unit (with
 # the county rows' columns).
@@ -256,11 +270,13 @@ def one_snapshot(*, read_only: bool = True, using: str = "default") -> Iterator[
 
 @dataclass(frozen=True)
 class _Scope:
-    """The subtree a rollup reads: the region's code (empty for the country) and the year."""
+    """The subtree a rollup reads: the region's code (empty for the country), the year, and
+    the past day its structural figures are of (None: today)."""
 
     code: str
     year: int | None
     using: str = "default"
+    on: date | None = None
 
     @property
     def child_length(self) -> int:
@@ -276,6 +292,7 @@ class _Scope:
             "n": self.child_length,
             "year": self.year,
             "has_children": self.child_length > len(self.code),
+            "on": self.on,
         }
 
     def fetch(self, sql: str) -> list[dict]:
@@ -293,8 +310,10 @@ Lookup = Callable[[str | None, str], Any]
 def _declared(scope: _Scope) -> Lookup:
     """The declared figures, one statement per table of records (branches, members and
     volunteers, service hours, donations)."""
+    # On a past day the branch figures are counted from the branches as they were then.
+    rows = {orgs_summaries.BRANCHES: BRANCH_ROWS_ON} if scope.on else None
     read = [
-        collect(figures, scope.fetch(figures_sql(figures, scope.child_length)))
+        collect(figures, scope.fetch(figures_sql(figures, scope.child_length, rows)))
         for figures in read_together(FIGURES)
     ]
 
@@ -305,11 +324,14 @@ def _declared(scope: _Scope) -> Lookup:
 
 
 def _coverage(scope: _Scope) -> Lookup:
-    """Coverage per level below the code, for the region and each child."""
+    """Coverage per level below the code, for the region and each child: from the summaries,
+    or on a past day from the tree and the branches as they were then (orgs.as_of)."""
     counts = defaultdict(dict)
-    for row in scope.fetch(UNITS_SQL):
+    for row in scope.fetch(UNITS_ON.format(counted=COUNTED) if scope.on else UNITS_SQL):
         key = None if row["whole"] else row["child"]
         counts[key][row["level"]] = (row["covered"], row["total"])
+    if scope.on:
+        return _coverage_lookup(counts)
     townships = read_sql(
         (CountyCoverageSummary, TownshipSummary),
         length=scope.child_length,
@@ -323,6 +345,11 @@ def _coverage(scope: _Scope) -> Lookup:
                     covered + row[f"{level}_covered"],
                     total + row[f"{level}_total"],
                 )
+    return _coverage_lookup(counts)
+
+
+def _coverage_lookup(counts: dict) -> Lookup:
+    """Coverage per level below a code from ``{key: {level: (covered, total)}}``."""
 
     def coverage_of(key: str | None, code: str) -> dict[str, Coverage]:
         return {
@@ -371,15 +398,19 @@ def _levels_below(code: str) -> list[str]:
     return [level.value for level, length in CODE_LENGTH.items() if length > len(code)]
 
 
-def region_rollup(*, region: Region | None = None, year: int | None = None) -> RegionRollup:
+def region_rollup(
+    *, region: Region | None = None, year: int | None = None, on: date | None = None
+) -> RegionRollup:
     """The figures of ``region`` (None: the whole country) and of each of its direct children.
 
     Runs ten queries whatever the number of children. Outside a transaction they run in
     their own REPEATABLE READ one (BEGIN, SET TRANSACTION, COMMIT around them), so that every
     figure is true for ``as_of``. ``year`` limits service hours and donations to that
-    calendar year; the other figures are current.
+    calendar year; the other figures are current. ``on``, a past day, makes the structural
+    figures (branches, coverage) and the children those of that day (orgs.as_of); money,
+    hours and people stay with the region their branch has now.
     """
-    scope = _Scope(code=region.code if region else "", year=year, using=summary_alias())
+    scope = _Scope(code=region.code if region else "", year=year, using=summary_alias(), on=on)
     with one_snapshot(using=scope.using):
         children = scope.fetch(CHILDREN_SQL)
         declared = _declared(scope)
@@ -415,6 +446,13 @@ def region_rollup(*, region: Region | None = None, year: int | None = None) -> R
             if child["code"] is not None
         ],
     )
+
+
+def tree_changed_since(*, region: Region | None, on: date) -> bool:
+    """Whether a unit below ``region`` (None: the country) opened or closed after ``on``:
+    the tree of that day differs from today's (one query)."""
+    scope = _Scope(code=region.code if region else "", year=None, using=summary_alias(), on=on)
+    return scope.fetch(TREE_CHANGED_SINCE)[0]["exists"]
 
 
 def _identity(region: Region | None) -> dict:
@@ -463,9 +501,11 @@ def _counted_units(*, region: Region | None, level: str) -> tuple[QuerySet[Regio
     return units, covering
 
 
-def rollup_rows(*, region: Region | None = None, year: int | None = None) -> list[dict]:
+def rollup_rows(
+    *, region: Region | None = None, year: int | None = None, on: date | None = None
+) -> list[dict]:
     """The children of ``region_rollup`` as flat rows for tables and CSV (same queries)."""
-    return [child.as_row() for child in region_rollup(region=region, year=year).children]
+    return [child.as_row() for child in region_rollup(region=region, year=year, on=on).children]
 
 
 def subtree_changes(code: str) -> tuple[int, datetime | None]:

@@ -61,10 +61,10 @@ def cells(row: dict) -> list:
     return [cell(value) for value in values.values()]
 
 
-def table(*, region, year) -> tuple[list[str], list[list]]:
+def table(*, region, year=None, on=None) -> tuple[list[str], list[list]]:
     """The columns, and the header row and one row per child region (the same queries as
     the rollup)."""
-    rows = rollup_rows(region=region, year=year)
+    rows = rollup_rows(region=region, year=year, on=on)
     columns = list(rows[0]) if rows else list(column_labels())
     return columns, [[cell(label) for label in header(columns)], *(cells(row) for row in rows)]
 
@@ -107,12 +107,16 @@ class RollupExportView(APIView):
 
     def get(self, request, code=None):
         region = self.region(request, code)
-        year = query_parameters(RollupQuerySerializer, request).get("year")
-        columns, rows = table(region=region, year=year)
+        query = query_parameters(RollupQuerySerializer, request)
+        columns, rows = table(region=region, **query)
         content = self.render_file(rows, columns)
         response = HttpResponse(content, content_type=self.content_type)
         place = region.code if region else COUNTRY
-        name = f"rollup-{place}{f'-{year}' if year else ''}.{self.extension}"
+        year, on = query.get("year"), query.get("on")
+        name = (
+            f"rollup-{place}{f'-{year}' if year else ''}{f'-on-{on}' if on else ''}"
+            f".{self.extension}"
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 

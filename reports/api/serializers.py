@@ -1,5 +1,8 @@
 """Shapes of the rollup and coverage-gap endpoints."""
 
+import datetime
+
+from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -21,6 +24,23 @@ class RollupQuerySerializer(serializers.Serializer):
         max_value=LAST_YEAR,
         help_text=_("Limit service hours and donations to this calendar year."),
     )
+    on = serializers.DateField(
+        required=False,
+        help_text=_(
+            "A past day (YYYY-MM-DD): branches, coverage and the children as they were that "
+            "day, after later changes of region codes. Money, hours and people stay with the "
+            "region their branch has now."
+        ),
+    )
+
+    def validate_on(self, value: datetime.date) -> datetime.date:
+        if value > timezone.localdate():
+            raise serializers.ValidationError(_("The day cannot be later than today."))
+        if value.year < FIRST_YEAR:
+            raise serializers.ValidationError(
+                _("The day cannot be earlier than %(year)d.") % {"year": FIRST_YEAR}
+            )
+        return value
 
 
 class CoverageGapsQuerySerializer(serializers.Serializer):

@@ -141,9 +141,9 @@ class RegionRollupView(APIView):
     )
     def get(self, request, code):
         region = scoped_region(request.user, code)
-        year = query_parameters(RollupQuerySerializer, request).get("year")
+        query = query_parameters(RollupQuerySerializer, request)
         return conditional_rollup(
-            request, region.code, lambda: region_rollup(region=region, year=year).as_dict()
+            request, region.code, lambda: region_rollup(region=region, **query).as_dict()
         )
 
 
@@ -162,9 +162,9 @@ class CountryRollupView(APIView):
     def get(self, request):
         if not sees_country(request.user):
             raise exceptions.NotFound()
-        year = query_parameters(RollupQuerySerializer, request).get("year")
+        query = query_parameters(RollupQuerySerializer, request)
         return conditional_rollup(
-            request, "", lambda: region_rollup(region=None, year=year).as_dict()
+            request, "", lambda: region_rollup(region=None, **query).as_dict()
         )
 
 

@@ -176,8 +176,9 @@ def test_dashboard_queries_stay_fixed_when_the_years_double(
         # per month of YEAR with money, goods and approved hours of the five years to YEAR,
         # and the members and township coverage at the end of each of them, 15 the
         # ancestors for the breadcrumbs, 16 branches registered at the region, 17 the
-        # user's region in the header.
-        with django_assert_num_queries(17):
+        # user's region in the header, 18 whether a unit opened or closed since the end of
+        # YEAR (a past year).
+        with django_assert_num_queries(18):
             return client.get(reverse("portal:region_dashboard", args=[JIAN]), {"year": YEAR})
 
     for year in YEARS:

@@ -437,8 +437,8 @@ def test_township_dashboard_queries_stay_fixed_when_its_villages_double(
     client.force_login(county_staff)
 
     def render():
-        # As the city's (17, see above), and 18 the villages covered, from the records.
-        with django_assert_num_queries(18):
+        # As the city's (18, see above), and 19 the villages covered, from the records.
+        with django_assert_num_queries(19):
             return client.get(dashboard(TIANYU, year=YEAR))
 
     assert render().context["charts"]["coverage"]["covered"] == [1, 1, 0, 0, 0, 0, 0, 0]
@@ -504,10 +504,11 @@ def test_dashboard_queries_stay_fixed_when_the_children_data_doubles(
         #      donations per channel, spendings, activities, per campaign), 14 donations per
         #      month of YEAR and of the year before with that year's service hours (the
         #      summaries, no second rollup), 15 the ancestors for the breadcrumbs, 16
-        #      branches registered at the region, 17 the user's region in the header.
+        #      branches registered at the region, 17 the user's region in the header, 18
+        #      whether a unit opened or closed since the end of YEAR (a past year).
         # (Outside the test's transaction the rollup and the months add BEGIN, SET
         # TRANSACTION and COMMIT: they read one snapshot.)
-        with django_assert_num_queries(17):
+        with django_assert_num_queries(18):
             return client.get(dashboard(JIAN, year=YEAR))
 
     assert len(render().context["rows"]) == 13
