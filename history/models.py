@@ -18,7 +18,13 @@ from core.fields import BlindIndexField
 from core.models import RegionScopedQuerySet
 from funds.models import Campaign, Donation, Donor, Fund, Spending
 from history import triggers
-from life.models import Activity, ActivityKind, Requirement
+from life.models import (
+    Activity,
+    ActivityKind,
+    RectificationCase,
+    RectificationProgress,
+    Requirement,
+)
 from members.models import (
     Member,
     MembershipEvent,
@@ -132,6 +138,8 @@ SpendingEvent = _events(Spending, triggers.Inserted())
 ActivityKindEvent = _events(ActivityKind)
 RequirementEvent = _events(Requirement)
 ActivityEvent = _events(Activity)
+RectificationCaseEvent = _events(RectificationCase)
+RectificationProgressEvent = _events(RectificationProgress)
 # The password hash never enters the history; sign-ins (last_login) are not changes.
 # The account model (settings.AUTH_USER_MODEL) is loaded: its app is installed before this one.
 UserEvent = _events(

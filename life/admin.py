@@ -6,10 +6,30 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import AttachmentAdmin, ScopedAdmin, year_filter
-from life.models import Activity, ActivityKind, DueBranch, Requirement
-from life.selectors import activity_kind_list, activity_list, requirement_list
-from life.services import ACTIVITY_FIELDS, activity_record, activity_update
+from core.admin import AttachmentAdmin, ScopedAdmin, ScopedTabularInline, year_filter
+from life.models import (
+    Activity,
+    ActivityKind,
+    DueBranch,
+    RectificationCase,
+    RectificationProgress,
+    Requirement,
+)
+from life.rules import RECTIFICATION_NOTICE_DAYS
+from life.selectors import (
+    activity_kind_list,
+    activity_list,
+    rectification_list,
+    requirement_list,
+)
+from life.services import (
+    ACTIVITY_FIELDS,
+    activity_record,
+    activity_update,
+    rectification_close,
+    rectification_open,
+    rectification_progress_record,
+)
 from orgs.admin import RegionFilter
 
 
@@ -114,3 +134,140 @@ class DueBranchAdmin(ScopedAdmin):
     list_filter = [DueThisMonthFilter, RegionFilter, "status"]
     list_select_related = ["region"]
     search_fields = ["name"]
+
+
+class RectificationStateFilter(admin.SimpleListFilter):
+    """Open, overdue (the to-do's link) or accepted cases."""
+
+    title = _("State")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("open", _("In progress")),
+            ("due", _("Overdue or due within 30 days")),
+            ("overdue", _("Overdue")),
+            ("closed", _("Accepted")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        return {
+            "open": lambda: queryset.open(),
+            "due": lambda: queryset.due_within(today, RECTIFICATION_NOTICE_DAYS),
+            "overdue": lambda: queryset.overdue(today),
+            "closed": lambda: queryset.filter(closed_on__isnull=False),
+        }.get(self.value(), lambda: queryset)()
+
+
+class RectificationProgressInline(ScopedTabularInline):
+    """Progress entries: added through the service, never changed or deleted."""
+
+    model = RectificationProgress
+    fields = ["recorded_on", "note", "recorded_by"]
+    readonly_fields = ["recorded_by"]
+    list_select_related = ["recorded_by"]
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return (
+            obj is not None and obj.closed_on is None and super().has_add_permission(request, obj)
+        )
+
+
+class RectificationForm(forms.ModelForm):
+    """Leaves the rules to the services (life.rules): each broken one shows at its field."""
+
+    def validate_constraints(self):
+        pass
+
+    def validate_unique(self):
+        pass
+
+
+@admin.register(RectificationCase)
+class RectificationCaseAdmin(AttachmentAdmin, ScopedAdmin):
+    """Cases are opened here, progress added below, and the level above accepts a case by
+    filling in its results and the day of acceptance."""
+
+    selector = staticmethod(rectification_list)
+    create_service = staticmethod(rectification_open)
+    form = RectificationForm
+    inlines = [RectificationProgressInline]
+    list_display = ["branch", "opened_on", "deadline", "responsible", "state", "closed_on"]
+    list_filter = [RectificationStateFilter, RegionFilter, "source", year_filter("opened_on")]
+    search_fields = ["branch__name", "responsible"]
+    search_help_text = _("Part of a branch's name or of the responsible person's name.")
+    autocomplete_fields = ["branch"]
+    add_fields = [
+        "branch",
+        "source",
+        "opened_on",
+        "problems",
+        "measures",
+        "responsible",
+        "deadline",
+    ]
+    closing_fields = ["closed_on", "evidence", "attachment"]
+    fields = [*add_fields, *closing_fields, "attachment_file", "opened_by", "accepted_by"]
+    readonly_fields = ["attachment_file", "opened_by", "accepted_by"]
+
+    def get_fields(self, request, obj=None):
+        return self.add_fields if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        # A case's findings stay as opened; an accepted case is read only.
+        frozen = self.add_fields + (self.closing_fields if obj.closed_on else [])
+        return [*frozen, *self.readonly_fields]
+
+    def get_changeform_initial_data(self, request):
+        return {"opened_on": timezone.localdate(), **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj, form, change):
+        # A case's own fields change only by its acceptance, after the progress below.
+        if not change:
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        data, obj = form.cleaned_data, form.instance
+        if change and (data.get("closed_on") or data.get("evidence")):
+            rectification_close(
+                case=obj,
+                evidence=data.get("evidence") or "",
+                closed_on=data.get("closed_on"),
+                attachment=data.get("attachment") or None,
+                user=request.user,
+            )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not RectificationProgress:
+            super().save_formset(request, form, formset, change)
+            return
+        # The admin's change message reads what the formset saved.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.forms:
+            if row.has_changed() and row.instance.pk is None and row.cleaned_data:
+                formset.new_objects.append(
+                    rectification_progress_record(
+                        case=form.instance,
+                        note=row.cleaned_data.get("note") or "",
+                        recorded_on=row.cleaned_data.get("recorded_on"),
+                        user=request.user,
+                    )
+                )
+
+    @admin.display(description=_("State"))
+    def state(self, case):
+        if case.closed_on:
+            return _("Accepted")
+        return _("Overdue") if case.overdue else _("In progress")
+
+    @admin.display(description=_("Download"))
+    def attachment_file(self, case):
+        return self.attachment_link(case)

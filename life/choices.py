@@ -8,3 +8,11 @@ class RequirementFrequency(models.TextChoices):
     MONTHLY = "monthly", _("Every month")
     QUARTERLY = "quarterly", _("Every quarter")
     YEARLY = "yearly", _("Every year")
+
+
+class RectificationSource(models.TextChoices):
+    """Why a branch was put under rectification."""
+
+    BY_HAND = "by_hand", _("Flagged by hand")
+    EVALUATION = "evaluation", _("Annual evaluation")
+    INSPECTION = "inspection", _("Inspection")

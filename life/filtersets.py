@@ -1,6 +1,8 @@
-"""Filters of the activity list."""
+"""Filters of the activity and rectification lists."""
 
-from django_filters import DateFilter
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters import ChoiceFilter, DateFilter
 
 from core.api.filters import (
     IdFilter,
@@ -10,7 +12,7 @@ from core.api.filters import (
     SearchFilter,
     YearFilter,
 )
-from life.models import Activity
+from life.models import Activity, RectificationCase
 
 
 class ActivityFilterSet(PortalFilterSet):
@@ -26,3 +28,27 @@ class ActivityFilterSet(PortalFilterSet):
     class Meta(PortalFilterSet.Meta):
         model = Activity
         fields = ["late"]
+
+
+class RectificationFilterSet(PortalFilterSet):
+    region = RegionFilter()
+    branch = IdFilter(field_name="branch")
+    state = ChoiceFilter(
+        choices=[("open", _("In progress")), ("overdue", _("Overdue")), ("closed", _("Accepted"))],
+        method="filter_state",
+        help_text=_("open: in progress; overdue: open past its deadline; closed: accepted."),
+    )
+    deadline_before = DateFilter(field_name="deadline", lookup_expr="lte")
+    year = YearFilter(field_name="opened_on")
+    ordering = OrderingFilter(fields=("deadline", "opened_on", "id"))
+
+    class Meta(PortalFilterSet.Meta):
+        model = RectificationCase
+        fields = ["source"]
+
+    def filter_state(self, queryset, name, value):
+        if value == "open":
+            return queryset.open()
+        if value == "overdue":
+            return queryset.overdue(timezone.localdate())
+        return queryset.filter(closed_on__isnull=False)

@@ -5,18 +5,19 @@ An activity entered more than the standard's "late after" days after it was held
 as late, never refused; the flag is decided once, by life.rules.is_late, when it is entered.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import RegionScopedQuerySet
 from core.text import validate_visible_text
-from life.choices import RequirementFrequency
-from life.rules import period_of
+from life.choices import RectificationSource, RequirementFrequency
+from life.rules import is_overdue, period_of
 from life.validators import validate_attachment
 from orgs.choices import BranchStatus
 from orgs.db import RegionCodeField, TimeStampedModel, copy_region_code_trigger, record_date
@@ -226,3 +227,146 @@ class DueBranch(Branch):
 
 
 from life.summaries import ActivitySummary  # noqa: E402,F401  (registers the summary models)
+
+
+class RectificationQuerySet(RegionScopedQuerySet):
+    def open(self):
+        return self.filter(closed_on__isnull=True)
+
+    def overdue(self, today: date):
+        """Open cases past their deadline (life.rules.is_overdue, as a filter)."""
+        return self.open().filter(deadline__lt=today)
+
+    def due_within(self, today: date, days: int):
+        """Open cases whose deadline falls within ``days`` days from today, or has passed."""
+        return self.open().filter(deadline__lte=today + timedelta(days=days))
+
+
+class RectificationCase(TimeStampedModel):
+    """A branch found weak and lax (软弱涣散) put under rectification (整顿): its problems, the
+    measures, a responsible person and a deadline; progress entries; closed when the level
+    above accepts the evidence. Opening a case flags the branch weak; its acceptance lifts the
+    flag."""
+
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("Branch"), on_delete=models.PROTECT, related_name="rectifications"
+    )
+    region_code = RegionCodeField()
+    source = models.CharField(
+        _("Found by"),
+        max_length=20,
+        choices=RectificationSource,
+        default=RectificationSource.BY_HAND,
+    )
+    opened_on = models.DateField(_("Opened on"))
+    problems = models.TextField(_("Problems found"), validators=[validate_visible_text])
+    measures = models.TextField(_("Measures"), validators=[validate_visible_text])
+    responsible = models.CharField(
+        _("Responsible person"), max_length=100, validators=[validate_visible_text]
+    )
+    deadline = models.DateField(_("Deadline"))
+    closed_on = models.DateField(_("Accepted on"), null=True, blank=True)
+    evidence = models.TextField(_("Results and evidence"), blank=True)
+    attachment = models.FileField(
+        _("Attachment"),
+        upload_to="rectifications/%Y/%m/",
+        blank=True,
+        validators=[validate_attachment],
+        help_text=_("The evidence of the results: PDF, JPEG or PNG."),
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Opened by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Accepted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = RectificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Rectification case")
+        verbose_name_plural = _("Rectification case")
+        ordering = ["deadline", "id"]
+        constraints = [
+            *record_date("opened_on"),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("opened_on")),
+                name="life_rectification_deadline_after_opened",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="life_rectification_closed_after_opened",
+            ),
+            # One open case per branch: progress goes to it, not to a second one.
+            models.UniqueConstraint(
+                fields=["branch"],
+                condition=Q(closed_on__isnull=True),
+                name="life_rectification_one_open_per_branch",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region_code", "deadline"], name="life_rectification_region_idx"),
+        ]
+        triggers = [
+            copy_region_code_trigger(
+                name="life_rectification_region_code",
+                source_table="orgs_branch",
+                source_key="branch",
+                column="region_id",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.branch} {self.opened_on}"
+
+    @property
+    def overdue(self) -> bool:
+        return is_overdue(
+            deadline=self.deadline, closed_on=self.closed_on, today=timezone.localdate()
+        )
+
+
+class RectificationProgressQuerySet(RegionScopedQuerySet):
+    region_path = "case__region_code"
+
+
+class RectificationProgress(TimeStampedModel):
+    """A step of a rectification, as the branch reports it."""
+
+    case = models.ForeignKey(
+        RectificationCase,
+        verbose_name=_("Rectification case"),
+        on_delete=models.PROTECT,
+        related_name="progress",
+    )
+    recorded_on = models.DateField(_("Date"))
+    note = models.TextField(_("Progress"), validators=[validate_visible_text])
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = RectificationProgressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Rectification progress")
+        verbose_name_plural = _("Rectification progress")
+        ordering = ["case", "recorded_on", "id"]
+        constraints = [*record_date("recorded_on")]
+
+    def __str__(self):
+        return f"{self.case} {self.recorded_on}"

@@ -133,3 +133,66 @@ def _add_months(day: date, months: int) -> date:
     """The first of the month ``months`` after ``day``'s (``day`` is a first of a month)."""
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
+
+
+# Rectification --------------------------------------------------------------------------------
+
+#: Open rectification cases are listed on the to-do this many days before their deadline.
+RECTIFICATION_NOTICE_DAYS = 30
+
+DEADLINE_BEFORE_OPENED = code(
+    "deadline_before_opened", "The rectification deadline is before the case was opened."
+)
+CLOSED_BEFORE_OPENED = code("closed_before_opened", "The case is closed before it was opened.")
+CASE_ALREADY_CLOSED = code("case_already_closed", "The rectification case is already closed.")
+CASE_OPEN_FOR_BRANCH = code(
+    "case_open_for_branch", "The branch already has an open rectification case."
+)
+ACCEPTED_BY_OWN_LEVEL = code(
+    "accepted_by_own_level",
+    "A rectification is accepted by the level above the branch's region.",
+)
+EVIDENCE_MISSING = code("evidence_missing", "A rectification is closed with its evidence.")
+
+
+def deadline_errors(deadline, *, opened_on) -> list[str]:
+    """A deadline on or after the day the case was opened (it may lie in the future)."""
+    if isinstance(deadline, date) and isinstance(opened_on, date) and deadline < opened_on:
+        message = _("The deadline cannot be earlier than the day the case was opened.")
+        return [coded(DEADLINE_BEFORE_OPENED, message)]
+    return []
+
+
+def closing_errors(closed_on, *, opened_on, evidence: str) -> list[tuple[str, str]]:
+    """A case closes on a day from its opening to today, with the evidence of its results
+    (field, message) pairs."""
+    errors = []
+    if isinstance(closed_on, date):
+        if closed_on > timezone.localdate():
+            errors.append(
+                ("closed_on", coded(DATE_IN_FUTURE, _("The date cannot be later than today.")))
+            )
+        elif closed_on < opened_on:
+            message = _("The case cannot be closed before the day it was opened.")
+            errors.append(("closed_on", coded(CLOSED_BEFORE_OPENED, message)))
+    if not evidence.strip():
+        message = _("Describe the results that show the problems are corrected.")
+        errors.append(("evidence", coded(EVIDENCE_MISSING, message)))
+    return errors
+
+
+def acceptance_errors(*, reviewer_region: str | None, branch_region: str) -> list[str]:
+    """The level above accepts a rectification: a reviewer whose region lies strictly above
+    the branch's (a county accepts a township's, a city a county's); ``None``: the whole
+    country (a superuser)."""
+    if reviewer_region is None or (
+        branch_region.startswith(reviewer_region) and len(reviewer_region) < len(branch_region)
+    ):
+        return []
+    message = _("A rectification is accepted by the level above the branch's region.")
+    return [coded(ACCEPTED_BY_OWN_LEVEL, message)]
+
+
+def is_overdue(*, deadline: date, closed_on: date | None, today: date) -> bool:
+    """An open case past its deadline (the deadline day itself is not overdue)."""
+    return closed_on is None and deadline < today

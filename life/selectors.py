@@ -8,15 +8,16 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Left
 from django.utils import timezone
 
-from core.access import visible_with_regions_above
+from core.access import visible_to, visible_with_regions_above
 from core.regions import CODE_LENGTHS
-from life.models import Activity, ActivityKind, Requirement
+from life.models import Activity, ActivityKind, RectificationCase, Requirement
 from life.rules import expected_occurrences
-from orgs.choices import BranchStatus
-from orgs.models import Branch
+from orgs.choices import CODE_LENGTH, BranchStatus
+from orgs.models import Branch, Region
 
 
 def activity_list(*, user) -> QuerySet[Activity]:
@@ -188,4 +189,52 @@ def compliance_by_child(*, user, code: str, year: int) -> list[ChildCompliance]:
     return [
         ChildCompliance(code=child, name=name, expected=expected, held=held)
         for (child, name), (expected, held) in sorted(totals.items())
+    ]
+
+
+def rectification_list(*, user) -> QuerySet[RectificationCase]:
+    """The rectification cases the user may see, with their branch."""
+    return visible_to(user, RectificationCase.objects.select_related("branch"))
+
+
+@dataclass(frozen=True)
+class ChildRectifications:
+    """Rectification cases of a child region: open, of them overdue, and accepted in a year."""
+
+    code: str
+    name: str
+    open: int
+    overdue: int
+    accepted: int
+
+
+def rectifications_by_child(*, user, code: str, year: int) -> list[ChildRectifications]:
+    """Per child of the region ``code`` (in the user's scope): open cases, overdue ones
+    (life.rules.is_overdue as a filter) and cases accepted in ``year``; every child, with
+    zeros where it has none (two queries)."""
+    length = min((n for n in CODE_LENGTH.values() if n > len(code)), default=len(code))
+    units = (
+        Region.objects.filter(parent_id=code) if code else Region.objects.filter(level="province")
+    )
+    children = dict(units.current().order_by("code").values_list("code", "name"))
+    today = timezone.localdate()
+    counts = (
+        rectification_list(user=user)
+        .within(code)
+        .annotate(child=Left("region_code", length))
+        .values("child")
+        .annotate(
+            open=Count("id", filter=Q(closed_on__isnull=True)),
+            overdue=Count("id", filter=Q(closed_on__isnull=True, deadline__lt=today)),
+            accepted=Count("id", filter=Q(closed_on__year=year)),
+        )
+    )
+    found = {row["child"]: row for row in counts}
+    return [
+        ChildRectifications(
+            code=child,
+            name=name,
+            **{k: found.get(child, {}).get(k, 0) for k in ("open", "overdue", "accepted")},
+        )
+        for child, name in children.items()
     ]

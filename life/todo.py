@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core import todo
 from core.access import Action
-from life.models import Activity, DueBranch
+from life.models import Activity, DueBranch, RectificationCase
+from life.rules import RECTIFICATION_NOTICE_DAYS
 
 todo.register(
     key="activities_due",
@@ -14,4 +15,14 @@ todo.register(
     acts_on=Activity,
     rows=lambda: DueBranch.objects.due_this_month(timezone.localdate()),
     url=todo.changelist(DueBranch, due_this_month="yes"),
+)
+
+todo.register(
+    key="rectifications_due",
+    label=_("Rectification cases overdue or due within 30 days"),
+    action=Action.CHANGE,
+    rows=lambda: RectificationCase.objects.due_within(
+        timezone.localdate(), RECTIFICATION_NOTICE_DAYS
+    ),
+    url=todo.changelist(RectificationCase, state="due"),
 )

@@ -6,5 +6,6 @@ from life.api import views
 
 router = SimpleRouter()
 router.register("activities", views.ActivityViewSet, basename="activity")
+router.register("rectifications", views.RectificationViewSet, basename="rectification")
 
 urlpatterns = router.urls

@@ -1,13 +1,20 @@
 """Branch life in the demo: what the default standard requires, and a year of activities of
 Ji'an's township branches, with the gaps real ledgers have (some branches keep every theme
-day, weak ones skip most; some entries come in weeks late)."""
+day, weak ones skip most; some entries come in weeks late); and the rectification of weak
+branches: one case accepted, one overdue, one in progress."""
 
 import datetime
 import random
 from datetime import date as Date
 
-from life.choices import RequirementFrequency
-from life.models import Activity, ActivityKind, Requirement
+from life.choices import RectificationSource, RequirementFrequency
+from life.models import (
+    Activity,
+    ActivityKind,
+    RectificationCase,
+    RectificationProgress,
+    Requirement,
+)
 from life.rules import is_late, periods
 from orgs.choices import BranchKind, BranchRating, BranchStatus
 from orgs.models import Branch, Standard
@@ -64,6 +71,58 @@ class Activities:
         for branch in self.plan.branches:
             if self._keeps_a_ledger(branch):
                 self.ledger(branch, diligence=self._diligence(branch))
+        self.rectify()
+
+    def rectify(self) -> None:
+        """Two weak township branches of Ji'an under rectification (one past its deadline,
+        one within it), and an ordinary one whose rectification was accepted."""
+        townships = [
+            b
+            for b in self.plan.branches
+            if self._keeps_a_ledger(b) and b.status == BranchStatus.ACTIVE
+        ]
+        weak = [b for b in townships if b.rating == BranchRating.WEAK][:2]
+        ordinary = [b for b in townships if b.rating == BranchRating.NORMAL][:1]
+        cases = [
+            # (branch, opened, deadline, accepted, source, progress notes)
+            *[
+                (b, Date(YEAR, 3, 1), Date(YEAR, 9, 30), Date(YEAR, 9, 20), "evaluation")
+                for b in ordinary
+            ],
+            *[
+                (b, Date(YEAR + 1, 3, 2), Date(YEAR + 1, 9, 30), None, "evaluation")
+                for b in weak[:1]
+            ],
+            *[
+                (b, Date(YEAR + 1, 10, 15), Date(YEAR + 2, 3, 31), None, "by_hand")
+                for b in weak[1:]
+            ],
+        ]
+        for branch, opened, deadline, accepted, source in cases:
+            case = RectificationCase(
+                branch=branch,
+                source=RectificationSource(source),
+                opened_on=opened,
+                problems="班子成员长期空缺，组织生活不正常，活动台账缺失",
+                measures="补齐理事会成员，按月开展主题活动日，规范台账管理",
+                responsible="王建国",
+                deadline=deadline,
+                closed_on=accepted,
+                evidence="理事会已补选到位，连续六个月按时开展主题活动，台账齐全"
+                if accepted
+                else "",
+            )
+            self.plan.rectifications.append(case)
+            for months, note in ((1, "召开整改动员会，制定整改方案"), (3, "补选理事 2 名")):
+                day = Date(
+                    opened.year + (opened.month + months - 1) // 12,
+                    (opened.month + months - 1) % 12 + 1,
+                    10,
+                )
+                if day <= (accepted or Date(YEAR + 1, 12, 1)):
+                    self.plan.rectification_progress.append(
+                        RectificationProgress(case=case, recorded_on=day, note=note)
+                    )
 
     @staticmethod
     def _keeps_a_ledger(branch: Branch) -> bool:

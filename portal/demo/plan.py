@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db import models
 
 from funds.models import Campaign, Donation, Donor, Fund, Spending
-from life.models import Activity, Requirement
+from life.models import Activity, RectificationCase, RectificationProgress, Requirement
 from members.models import (
     Member,
     MembershipEvent,
@@ -40,6 +40,8 @@ class Plan:
     spendings: list[Spending] = field(default_factory=list)
     requirements: list[Requirement] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)
+    rectifications: list[RectificationCase] = field(default_factory=list)
+    rectification_progress: list[RectificationProgress] = field(default_factory=list)
 
     def batches(self) -> Iterator[tuple[type[models.Model], list]]:
         """(model, records) in dependency order: a record's parents are written before it."""
@@ -62,6 +64,8 @@ class Plan:
         yield Spending, self.spendings  # after the money they pay out
         yield Requirement, self.requirements
         yield Activity, self.activities
+        yield RectificationCase, self.rectifications
+        yield RectificationProgress, self.rectification_progress
 
     @property
     def branches(self) -> list[Branch]:

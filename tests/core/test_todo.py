@@ -26,6 +26,7 @@ ITEMS = [
     "branches_unassessed",
     "service_records_pending",
     "activities_due",
+    "rectifications_due",
     "imports_unconfirmed",
     "imports_finished_unseen",
     "exports_ready",
@@ -93,9 +94,9 @@ def test_nothing_waiting_is_listed_as_done(county_staff):
 def test_each_item_is_one_query(county_staff, django_assert_num_queries):
     ServiceRecordFactory()
     # 1 branches not assessed this year, 2 service records pending, 3 branches with
-    # activities due this month, 4 the user's dry runs, 5 the user's imports finished since
-    # last opened, 6 the user's exports ready.
-    with django_assert_num_queries(6):
+    # activities due this month, 4 rectifications overdue or due soon, 5 the user's dry
+    # runs, 6 the user's imports finished since last opened, 7 the user's exports ready.
+    with django_assert_num_queries(7):
         todo.todo_list(user=county_staff)
 
 

@@ -204,11 +204,12 @@ def test_home_of_staff_adds_one_query_per_to_do_item(
 ):
     client.force_login(county_staff)
     assert Region.objects.filter(code=QINGYUAN).exists()
-    # 1 session, 2 user, 3-8 the to-do: branches not assessed this year, service records
-    # pending, branches with activities due this month, the user's dry runs, the user's
-    # imports finished unseen, the user's exports ready; 9 the latest year with donations,
-    # 10-19 the rollup, 20 the months and the five years, 21 the ancestors, 22 branches
-    # registered at the county, 23 the user's region in the header.
-    with django_assert_num_queries(23):
+    # 1 session, 2 user, 3-9 the to-do: branches not assessed this year, service records
+    # pending, branches with activities due this month, rectifications overdue or due soon,
+    # the user's dry runs, the user's imports finished unseen, the user's exports ready; 10
+    # the latest year with donations, 11-20 the rollup, 21 the months and the five years, 22
+    # the ancestors, 23 branches registered at the county, 24 the user's region in the
+    # header.
+    with django_assert_num_queries(24):
         response = client.get(reverse("portal:home"))
-    assert len(response.context["todo"]) == 6
+    assert len(response.context["todo"]) == 7

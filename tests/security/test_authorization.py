@@ -131,6 +131,13 @@ def create_payloads(world):
             "held_on": "2024-02-01",
             "place": "新活动地点",
         },
+        "rectification": {
+            "branch": branch.pk,
+            "problems": "新问题",
+            "measures": "新措施",
+            "responsible": "新责任人",
+            "deadline": "2099-12-31",
+        },
     }
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from rest_framework.authtoken.models import Token
@@ -18,8 +19,20 @@ from rest_framework.authtoken.models import Token
 from core.access import UserRole
 from funds.models import Campaign, Donation, Donor, Fund, Spending
 from funds.services import fund_create, spending_record
-from life.models import Activity, ActivityKind, DueBranch, Requirement
-from life.services import activity_record
+from life.models import (
+    Activity,
+    ActivityKind,
+    DueBranch,
+    RectificationCase,
+    RectificationProgress,
+    Requirement,
+)
+from life.services import (
+    activity_record,
+    rectification_close,
+    rectification_open,
+    rectification_progress_record,
+)
 from members.models import Member, Position, ServiceRecord, Volunteer, VolunteerTeam
 from orgs.models import Assessment, Branch, Region, Standard, StandardItem
 from portal.models import ApiToken, ServiceAccount, User
@@ -141,6 +154,23 @@ def build_place(tag: str, county: str, *, city_level: bool = False) -> Place:
         attachment=SimpleUploadedFile("纪要.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
         user=user,
     )
+    case = rectification_open(
+        branch=branch,
+        problems=sentinel,
+        measures=sentinel,
+        responsible=f"{sentinel}责任人",
+        opened_on=datetime.date(2024, 1, 9),
+        deadline=datetime.date(2024, 6, 30),
+        user=user,
+    )
+    case.attachment.save("整改.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    progress = rectification_progress_record(
+        case=case, note=sentinel, recorded_on=datetime.date(2024, 2, 1), user=user
+    )
+    # Accepted (by the system, above every region): the matrix opens a new case for the branch.
+    case = rectification_close(
+        case=case, evidence=sentinel, closed_on=datetime.date(2024, 6, 1), user=None
+    )
     place = Place(tag, county, township, sentinel)
     _import_job(place, user)
     for instance in (
@@ -160,6 +190,8 @@ def build_place(tag: str, county: str, *, city_level: bool = False) -> Place:
         kind,
         requirement,
         activity,
+        case,
+        progress,
         user,
         token,
         service,
@@ -253,6 +285,8 @@ GUARDED = [
     ActivityKind,
     Requirement,
     Activity,
+    RectificationCase,
+    RectificationProgress,
     User,
     ApiToken,
 ]
