@@ -198,27 +198,21 @@ def rectification_list(*, user) -> QuerySet[RectificationCase]:
 
 
 @dataclass(frozen=True)
-class ChildRectifications:
-    """Rectification cases of a child region: open, of them overdue, and accepted in a year."""
+class RectificationCounts:
+    """Rectification cases: open, of them overdue, and accepted in a year."""
 
-    code: str
-    name: str
-    open: int
-    overdue: int
-    accepted: int
+    open: int = 0
+    overdue: int = 0
+    accepted: int = 0
 
 
-def rectifications_by_child(*, user, code: str, year: int) -> list[ChildRectifications]:
-    """Per child of the region ``code`` (in the user's scope): open cases, overdue ones
-    (life.rules.is_overdue as a filter) and cases accepted in ``year``; every child, with
-    zeros where it has none (two queries)."""
+def rectification_counts(*, user, code: str, year: int) -> dict[str, RectificationCounts]:
+    """The cases below the region ``code`` the user may see, per child region's code (the
+    codes cut to the children's length; one query). Overdue is life.rules.is_overdue as a
+    filter."""
     length = min((n for n in CODE_LENGTH.values() if n > len(code)), default=len(code))
-    units = (
-        Region.objects.filter(parent_id=code) if code else Region.objects.filter(level="province")
-    )
-    children = dict(units.current().order_by("code").values_list("code", "name"))
     today = timezone.localdate()
-    counts = (
+    rows = (
         rectification_list(user=user)
         .within(code)
         .annotate(child=Left("region_code", length))
@@ -228,13 +222,32 @@ def rectifications_by_child(*, user, code: str, year: int) -> list[ChildRectific
             overdue=Count("id", filter=Q(closed_on__isnull=True, deadline__lt=today)),
             accepted=Count("id", filter=Q(closed_on__year=year)),
         )
+        .order_by()
     )
-    found = {row["child"]: row for row in counts}
+    return {
+        row["child"]: RectificationCounts(row["open"], row["overdue"], row["accepted"])
+        for row in rows
+    }
+
+
+@dataclass(frozen=True)
+class ChildRectifications:
+    """Rectification cases of a child region."""
+
+    code: str
+    name: str
+    counts: RectificationCounts
+
+
+def rectifications_by_child(*, user, code: str, year: int) -> list[ChildRectifications]:
+    """Per child of the region ``code`` in force (in the user's scope): open cases, overdue
+    ones and cases accepted in ``year``; every child, with zeros where it has none (two
+    queries)."""
+    units = (
+        Region.objects.filter(parent_id=code) if code else Region.objects.filter(level="province")
+    )
+    counts = rectification_counts(user=user, code=code, year=year)
     return [
-        ChildRectifications(
-            code=child,
-            name=name,
-            **{k: found.get(child, {}).get(k, 0) for k in ("open", "overdue", "accepted")},
-        )
-        for child, name in children.items()
+        ChildRectifications(child, name, counts.get(child, RectificationCounts()))
+        for child, name in units.current().order_by("code").values_list("code", "name")
     ]

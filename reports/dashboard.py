@@ -43,6 +43,7 @@ from core.summaries import Figure as DeclaredFigure
 from funds.choices import DonationKind, SpendingCategory
 from funds.models import Donation
 from funds.summaries import CountyDonationSummary, DonationMonthSummary, DonationSummary
+from life.selectors import RectificationCounts, rectification_counts
 from members.choices import PositionRole
 from members.models import Member, Position, VolunteerTeam
 from members.summaries import MEMBERS_AT_YEAR_END, CountyServiceHoursSummary, ServiceHoursSummary
@@ -688,6 +689,40 @@ def fund_flow(rollup: RegionFigures) -> FundFlow:
     )
 
 
+@dataclass(frozen=True)
+class LifeRow:
+    """组织生活 of a region in a year: activities held, the share entered on time, and its
+    rectification cases (open, of them overdue, accepted in the year)."""
+
+    code: str | None
+    name: str
+    held: int
+    on_time_share: Decimal | None
+    rectifications: RectificationCounts
+
+
+def branch_life(*, user, rollup: RegionRollup, year: int) -> list[LifeRow]:
+    """The region's row, then one per child: the activity figures of the rollup (no query)
+    and the rectification cases the user sees (one query)."""
+    counts = rectification_counts(user=user, code=rollup.code or "", year=year)
+    whole = RectificationCounts(
+        *(
+            sum(getattr(c, name) for c in counts.values())
+            for name in ("open", "overdue", "accepted")
+        )
+    )
+
+    def row(figures: RegionFigures, rectifications: RectificationCounts) -> LifeRow:
+        held, on_time = figures.figures["activities.held"], figures.figures["activities.on_time"]
+        share = (Decimal(on_time) / held).quantize(Decimal("0.0001")) if held else None
+        return LifeRow(figures.code, figures.name, held, share, rectifications)
+
+    return [
+        row(rollup, whole),
+        *(row(child, counts.get(child.code, RectificationCounts())) for child in rollup.children),
+    ]
+
+
 def _flow_chart(flow: FundFlow) -> dict:
     """Two stacked bars: the sources (start balance, raised) and the uses (each category,
     end balance), one series per part; a total line is in the table only."""
@@ -791,4 +826,5 @@ def region_dashboard(*, user, region: Region | None, year: int) -> dict:
         # today's; the year-end ones are a download (the rollup ``on`` that day).
         "tree_changed": tree_changed,
         "year_end": year_end,
+        "life": branch_life(user=user, rollup=rollup, year=year),
     }

@@ -14,7 +14,12 @@ from core.access import UserRole
 from history.models import RectificationCaseEvent
 from life.models import RectificationCase, RectificationProgress
 from life.selectors import rectifications_by_child
-from life.services import rectification_close, rectification_open, rectification_progress_record
+from life.services import (
+    activity_record,
+    rectification_close,
+    rectification_open,
+    rectification_progress_record,
+)
 from orgs.choices import BranchKind, BranchRating
 from orgs.models import Branch
 from tests.conftest import JIAN, QINGYUAN, TIANYU, make_user
@@ -159,16 +164,16 @@ def test_overdue_cases_on_the_to_do_and_per_child(client, county_staff):
         )
         expected = {code: (o, d, a) for code, o, d, a in cursor.fetchall()}
     assert {
-        code: (r.open, r.overdue, r.accepted)
+        code: (r.counts.open, r.counts.overdue, r.counts.accepted)
         for code, r in rows.items()
-        if (r.open, r.overdue, r.accepted) != (0, 0, 0)
+        if (r.counts.open, r.counts.overdue, r.counts.accepted) != (0, 0, 0)
     } == expected
-    assert rows[TIANYU].overdue == 1 and rows[TIANYU].accepted == 1
+    assert rows[TIANYU].counts.overdue == 1 and rows[TIANYU].counts.accepted == 1
     # The city's view counts 青原区's cases, not 吉州区's for a county user.
     assert {
         r.code
         for r in rectifications_by_child(user=county_staff, code=JIAN, year=TODAY.year)
-        if r.open
+        if r.counts.open
     } == {QINGYUAN}
 
 
@@ -269,3 +274,19 @@ def test_api_hides_another_countys_cases(api, outsider, county_staff):
         f"/api/v1/rectifications/{case.pk}/progress/", {"note": "越权"}, format="json"
     )
     assert response.status_code == 404
+
+
+def test_the_dashboard_shows_branch_life_per_child(client, county_staff, council):
+    late = opened(user=county_staff, days_left=-5, opened_on=TODAY - datetime.timedelta(days=90))
+    early = TODAY - datetime.timedelta(days=40)  # entered today: late (30 days allowed)
+    for held_on in (TODAY, early):
+        activity_record(branch=late.branch, kind=council, held_on=held_on, user=county_staff)
+    client.force_login(county_staff)
+    page = client.get(reverse("portal:region_dashboard", args=[QINGYUAN]), {"year": TODAY.year})
+    life = {row.code: row for row in page.context["life"]}
+    assert (life[QINGYUAN].rectifications.open, life[QINGYUAN].rectifications.overdue) == (1, 1)
+    tianyu = life[TIANYU]
+    both = early.year == TODAY.year
+    assert (tianyu.held, tianyu.rectifications.overdue) == (2 if both else 1, 1)
+    assert str(tianyu.on_time_share) == ("0.5000" if both else "1.0000")
+    assert 'id="branch-life"' in page.text and "组织生活" in page.text

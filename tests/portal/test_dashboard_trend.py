@@ -177,8 +177,8 @@ def test_dashboard_queries_stay_fixed_when_the_years_double(
         # and the members and township coverage at the end of each of them, 15 the
         # ancestors for the breadcrumbs, 16 branches registered at the region, 17 the
         # user's region in the header, 18 whether a unit opened or closed since the end of
-        # YEAR (a past year).
-        with django_assert_num_queries(18):
+        # YEAR (a past year), 19 the rectification cases per child (branch life).
+        with django_assert_num_queries(19):
             return client.get(reverse("portal:region_dashboard", args=[JIAN]), {"year": YEAR})
 
     for year in YEARS:
@@ -209,7 +209,7 @@ def test_home_of_staff_adds_one_query_per_to_do_item(
     # the user's dry runs, the user's imports finished unseen, the user's exports ready; 10
     # the latest year with donations, 11-20 the rollup, 21 the months and the five years, 22
     # the ancestors, 23 branches registered at the county, 24 the user's region in the
-    # header.
-    with django_assert_num_queries(24):
+    # header, 25 the rectification cases per child (branch life).
+    with django_assert_num_queries(25):
         response = client.get(reverse("portal:home"))
     assert len(response.context["todo"]) == 7

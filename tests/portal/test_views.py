@@ -437,8 +437,8 @@ def test_township_dashboard_queries_stay_fixed_when_its_villages_double(
     client.force_login(county_staff)
 
     def render():
-        # As the city's (18, see above), and 19 the villages covered, from the records.
-        with django_assert_num_queries(19):
+        # As the city's (19, see above), and 20 the villages covered, from the records.
+        with django_assert_num_queries(20):
             return client.get(dashboard(TIANYU, year=YEAR))
 
     assert render().context["charts"]["coverage"]["covered"] == [1, 1, 0, 0, 0, 0, 0, 0]
@@ -505,10 +505,11 @@ def test_dashboard_queries_stay_fixed_when_the_children_data_doubles(
         #      month of YEAR and of the year before with that year's service hours (the
         #      summaries, no second rollup), 15 the ancestors for the breadcrumbs, 16
         #      branches registered at the region, 17 the user's region in the header, 18
-        #      whether a unit opened or closed since the end of YEAR (a past year).
+        #      whether a unit opened or closed since the end of YEAR (a past year), 19 the
+        #      rectification cases per child (branch life).
         # (Outside the test's transaction the rollup and the months add BEGIN, SET
         # TRANSACTION and COMMIT: they read one snapshot.)
-        with django_assert_num_queries(18):
+        with django_assert_num_queries(19):
             return client.get(dashboard(JIAN, year=YEAR))
 
     assert len(render().context["rows"]) == 13
