@@ -2,9 +2,10 @@
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 
+from orgs import regions
 from orgs.choices import RegionKind, RegionLevel
 from orgs.models import Region
 
@@ -55,3 +56,19 @@ def test_two_loads_in_one_transaction_do_not_collide():
         call_command("load_regions", province="360803")
         call_command("load_regions", levels="5", province="360803100")
     assert Region.objects.filter(parent_id="360803100").count() == 8
+
+
+def test_a_load_gives_the_callers_transaction_its_planner_settings_back():
+    """The load plans its refresh without nested loops; what the caller runs next in the same
+    transaction (a vintage's branch moves) is planned as usual again."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('enable_nestloop'), current_setting('plan_cache_mode')"
+        )
+        before = cursor.fetchone()
+        regions.load([("360803199", "测试镇")])
+        cursor.execute(
+            "SELECT current_setting('enable_nestloop'), current_setting('plan_cache_mode')"
+        )
+        assert cursor.fetchone() == before == ("on", "auto")
+    assert Region.objects.filter(code="360803199").exists()
