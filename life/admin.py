@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import AttachmentAdmin, ScopedAdmin, ScopedTabularInline, year_filter
+from life.choices import RectificationState
 from life.models import (
     Activity,
     ActivityKind,
@@ -15,7 +16,6 @@ from life.models import (
     RectificationProgress,
     Requirement,
 )
-from life.rules import RECTIFICATION_NOTICE_DAYS
 from life.selectors import (
     activity_kind_list,
     activity_list,
@@ -143,21 +143,12 @@ class RectificationStateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [
-            ("open", _("In progress")),
-            ("due", _("Overdue or due within 30 days")),
-            ("overdue", _("Overdue")),
-            ("closed", _("Accepted")),
-        ]
+        return RectificationState.choices
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
-        return {
-            "open": lambda: queryset.open(),
-            "due": lambda: queryset.due_within(today, RECTIFICATION_NOTICE_DAYS),
-            "overdue": lambda: queryset.overdue(today),
-            "closed": lambda: queryset.filter(closed_on__isnull=False),
-        }.get(self.value(), lambda: queryset)()
+        if self.value() not in RectificationState.values:
+            return queryset
+        return queryset.in_state(self.value(), timezone.localdate())
 
 
 class RectificationProgressInline(ScopedTabularInline):

@@ -16,3 +16,12 @@ class RectificationSource(models.TextChoices):
     BY_HAND = "by_hand", _("Flagged by hand")
     EVALUATION = "evaluation", _("Annual evaluation")
     INSPECTION = "inspection", _("Inspection")
+
+
+class RectificationState(models.TextChoices):
+    """Where a rectification case stands on a day (life.models.rectification_state)."""
+
+    OPEN = "open", _("In progress")
+    DUE = "due", _("Overdue or due within 30 days")
+    OVERDUE = "overdue", _("Overdue")
+    CLOSED = "closed", _("Accepted")

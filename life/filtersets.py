@@ -12,6 +12,7 @@ from core.api.filters import (
     SearchFilter,
     YearFilter,
 )
+from life.choices import RectificationState
 from life.models import Activity, RectificationCase
 
 
@@ -34,7 +35,7 @@ class RectificationFilterSet(PortalFilterSet):
     region = RegionFilter()
     branch = IdFilter(field_name="branch")
     state = ChoiceFilter(
-        choices=[("open", _("In progress")), ("overdue", _("Overdue")), ("closed", _("Accepted"))],
+        choices=RectificationState.choices,
         method="filter_state",
         help_text=_("open: in progress; overdue: open past its deadline; closed: accepted."),
     )
@@ -47,8 +48,4 @@ class RectificationFilterSet(PortalFilterSet):
         fields = ["source"]
 
     def filter_state(self, queryset, name, value):
-        if value == "open":
-            return queryset.open()
-        if value == "overdue":
-            return queryset.overdue(timezone.localdate())
-        return queryset.filter(closed_on__isnull=False)
+        return queryset.in_state(value, timezone.localdate())

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import RegionScopedQuerySet
 from core.text import validate_visible_text
-from life.choices import RectificationSource, RequirementFrequency
-from life.rules import is_overdue, period_of
+from life.choices import RectificationSource, RectificationState, RequirementFrequency
+from life.rules import RECTIFICATION_NOTICE_DAYS, is_overdue, period_of
 from life.validators import validate_attachment
 from orgs.choices import BranchStatus
 from orgs.db import RegionCodeField, TimeStampedModel, copy_region_code_trigger, record_date
@@ -229,17 +229,29 @@ class DueBranch(Branch):
 from life.summaries import ActivitySummary  # noqa: E402,F401  (registers the summary models)
 
 
+def rectification_state(state: str, today: date) -> Q:
+    """The condition of the cases in ``state`` on ``today``: open; overdue (open past the
+    deadline: life.rules.is_overdue as a filter); due (overdue, or the deadline within
+    RECTIFICATION_NOTICE_DAYS); closed (accepted)."""
+    open_ = Q(closed_on__isnull=True)
+    return {
+        RectificationState.OPEN: open_,
+        RectificationState.DUE: open_
+        & Q(deadline__lte=today + timedelta(days=RECTIFICATION_NOTICE_DAYS)),
+        RectificationState.OVERDUE: open_ & Q(deadline__lt=today),
+        RectificationState.CLOSED: Q(closed_on__isnull=False),
+    }[RectificationState(state)]
+
+
 class RectificationQuerySet(RegionScopedQuerySet):
+    def in_state(self, state: str, today: date):
+        return self.filter(rectification_state(state, today))
+
     def open(self):
-        return self.filter(closed_on__isnull=True)
+        return self.in_state(RectificationState.OPEN, timezone.localdate())
 
     def overdue(self, today: date):
-        """Open cases past their deadline (life.rules.is_overdue, as a filter)."""
-        return self.open().filter(deadline__lt=today)
-
-    def due_within(self, today: date, days: int):
-        """Open cases whose deadline falls within ``days`` days from today, or has passed."""
-        return self.open().filter(deadline__lte=today + timedelta(days=days))
+        return self.in_state(RectificationState.OVERDUE, today)
 
 
 class RectificationCase(TimeStampedModel):

@@ -13,10 +13,17 @@ from django.db.models.functions import Left
 from django.utils import timezone
 
 from core.access import visible_to, visible_with_regions_above
-from core.regions import CODE_LENGTHS
-from life.models import Activity, ActivityKind, RectificationCase, Requirement
+from core.regions import CODE_LENGTHS, child_code_length
+from life.choices import RectificationState
+from life.models import (
+    Activity,
+    ActivityKind,
+    RectificationCase,
+    Requirement,
+    rectification_state,
+)
 from life.rules import expected_occurrences
-from orgs.choices import CODE_LENGTH, BranchStatus
+from orgs.choices import BranchStatus
 from orgs.models import Branch, Region
 
 
@@ -208,9 +215,8 @@ class RectificationCounts:
 
 def rectification_counts(*, user, code: str, year: int) -> dict[str, RectificationCounts]:
     """The cases below the region ``code`` the user may see, per child region's code (the
-    codes cut to the children's length; one query). Overdue is life.rules.is_overdue as a
-    filter."""
-    length = min((n for n in CODE_LENGTH.values() if n > len(code)), default=len(code))
+    codes cut to the children's length; one query)."""
+    length = child_code_length(code)
     today = timezone.localdate()
     rows = (
         rectification_list(user=user)
@@ -218,8 +224,8 @@ def rectification_counts(*, user, code: str, year: int) -> dict[str, Rectificati
         .annotate(child=Left("region_code", length))
         .values("child")
         .annotate(
-            open=Count("id", filter=Q(closed_on__isnull=True)),
-            overdue=Count("id", filter=Q(closed_on__isnull=True, deadline__lt=today)),
+            open=Count("id", filter=rectification_state(RectificationState.OPEN, today)),
+            overdue=Count("id", filter=rectification_state(RectificationState.OVERDUE, today)),
             accepted=Count("id", filter=Q(closed_on__year=year)),
         )
         .order_by()

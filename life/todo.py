@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core import todo
 from core.access import Action
+from life.choices import RectificationState
 from life.models import Activity, DueBranch, RectificationCase
-from life.rules import RECTIFICATION_NOTICE_DAYS
 
 todo.register(
     key="activities_due",
@@ -21,8 +21,6 @@ todo.register(
     key="rectifications_due",
     label=_("Rectification cases overdue or due within 30 days"),
     action=Action.CHANGE,
-    rows=lambda: RectificationCase.objects.due_within(
-        timezone.localdate(), RECTIFICATION_NOTICE_DAYS
-    ),
-    url=todo.changelist(RectificationCase, state="due"),
+    rows=lambda: RectificationCase.objects.in_state(RectificationState.DUE, timezone.localdate()),
+    url=todo.changelist(RectificationCase, state=RectificationState.DUE),
 )

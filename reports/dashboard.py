@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import in_scope, visible_to
+from core.regions import child_code_length
 from core.summaries import COUNT, HOURS, MONEY, ZEROS, Total, read_sql, serving
 from core.summaries import Figure as DeclaredFigure
 from funds.choices import DonationKind, SpendingCategory
@@ -124,8 +125,7 @@ def region_breadcrumbs(*, user, region: Region | None) -> list[dict]:
 
 def child_length(region: Region | None) -> int:
     """The code length of the regions directly below ``region`` (the provinces' for None)."""
-    length = len(region.code) if region else 0
-    return min(n for n in CODE_LENGTH.values() if n > length)
+    return child_code_length(region.code if region else "")
 
 
 def gap_children(*, user, region: Region | None, level: str) -> list[Region]:

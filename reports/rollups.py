@@ -42,7 +42,7 @@ from django.db import connections, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
-from core.regions import ancestor_codes
+from core.regions import ancestor_codes, child_code_length
 from core.routers import read_alias
 from core.summaries import (
     MONEY,
@@ -281,8 +281,7 @@ class _Scope:
     @property
     def child_length(self) -> int:
         """Length of the children's codes; the region's own when it has none (a village)."""
-        longer = [length for length in CODE_LENGTH.values() if length > len(self.code)]
-        return min(longer, default=len(self.code))
+        return child_code_length(self.code)
 
     @property
     def params(self) -> dict:
