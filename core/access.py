@@ -96,6 +96,10 @@ MODEL_ROLES: dict[str, dict[Action, tuple[str, ...]]] = {
     # The activities a standard requires, and their kinds, are set with the standards.
     "life.activitykind": {Action.ADD: ADMINS, Action.CHANGE: ADMINS, Action.DELETE: ADMINS},
     "life.requirement": {Action.ADD: ADMINS, Action.CHANGE: ADMINS, Action.DELETE: ADMINS},
+    # A year's evaluation is kept, with its self-assessments and ratings: never deleted.
+    "life.evaluationcampaign": {Action.DELETE: ()},
+    "life.evaluation": {Action.DELETE: ()},
+    "life.evaluationdecision": {Action.DELETE: ()},
     # Accounts are managed by administrators (and never deleted: deactivated).
     "portal.user": {
         Action.VIEW: ACCOUNT_MANAGERS,
@@ -123,7 +127,13 @@ MODEL_ROLES: dict[str, dict[Action, tuple[str, ...]]] = {
 #: Kinds of record listed with the rows of the regions above the user's: a city's campaigns
 #: and standards are used in its counties. Those rows are read there, never changed.
 LISTED_ABOVE = frozenset(
-    {"funds.campaign", "orgs.standard", "life.activitykind", "life.requirement"}
+    {
+        "funds.campaign",
+        "orgs.standard",
+        "life.activitykind",
+        "life.requirement",
+        "life.evaluationcampaign",
+    }
 )
 #: Actions on a record that need the record inside the user's subtree (reading does not:
 #: some lists show the campaigns and standards of the regions above).

@@ -21,6 +21,9 @@ from history import triggers
 from life.models import (
     Activity,
     ActivityKind,
+    Evaluation,
+    EvaluationCampaign,
+    EvaluationDecision,
     RectificationCase,
     RectificationProgress,
     Requirement,
@@ -140,6 +143,11 @@ RequirementEvent = _events(Requirement)
 ActivityEvent = _events(Activity)
 RectificationCaseEvent = _events(RectificationCase)
 RectificationProgressEvent = _events(RectificationProgress)
+EvaluationCampaignEvent = _events(EvaluationCampaign)
+EvaluationEvent = _events(Evaluation)
+EvaluationItemsMetEvent = _events(Evaluation.items_met.through, name="EvaluationItemsMetEvent")
+EvaluationActivitiesEvent = _events(Evaluation.activities.through, name="EvaluationActivitiesEvent")
+EvaluationDecisionEvent = _events(EvaluationDecision)
 # The password hash never enters the history; sign-ins (last_login) are not changes.
 # The account model (settings.AUTH_USER_MODEL) is loaded: its app is installed before this one.
 UserEvent = _events(

@@ -1,24 +1,39 @@
 """Admin of branch life: activity kinds and requirements (national reference data, kept by
-operators like the standards), the activity ledger, and the branches with activities due."""
+operators like the standards), the activity ledger, the branches with activities due, the
+rectification cases and the annual evaluation (campaigns, self-assessments and ratings)."""
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import AttachmentAdmin, ScopedAdmin, ScopedTabularInline, year_filter
-from life.choices import RectificationState
+from core.access import scope_of
+from core.admin import (
+    AttachmentAdmin,
+    ReadOnlyTabularInline,
+    ScopedAdmin,
+    ScopedTabularInline,
+    year_filter,
+)
+from life.choices import EvaluationRating, EvaluationState, RectificationState
 from life.models import (
     Activity,
     ActivityKind,
     DueBranch,
+    Evaluation,
+    EvaluationCampaign,
+    EvaluationDecision,
     RectificationCase,
     RectificationProgress,
     Requirement,
 )
+from life.rules import SCALE_RATINGS, is_level_above
 from life.selectors import (
     activity_kind_list,
     activity_list,
+    campaign_list,
+    evaluation_list,
     rectification_list,
     requirement_list,
 )
@@ -26,6 +41,10 @@ from life.services import (
     ACTIVITY_FIELDS,
     activity_record,
     activity_update,
+    evaluation_campaign_open,
+    evaluation_decide,
+    evaluation_publish,
+    evaluation_submit,
     rectification_close,
     rectification_open,
     rectification_progress_record,
@@ -262,3 +281,197 @@ class RectificationCaseAdmin(AttachmentAdmin, ScopedAdmin):
     @admin.display(description=_("Download"))
     def attachment_file(self, case):
         return self.attachment_link(case)
+
+
+# Annual evaluation ----------------------------------------------------------------------------
+
+
+@admin.register(EvaluationCampaign)
+class EvaluationCampaignAdmin(ScopedAdmin):
+    """A year's evaluation: opened here, which enrols the branches it rates; the scale and
+    the branches rated stay as opened."""
+
+    selector = staticmethod(campaign_list)
+    create_service = staticmethod(evaluation_campaign_open)
+    list_display = ["year", "region", "level", "standard", "scale", "self_assessment_due"]
+    list_filter = ["year", "level", "scale"]
+    list_select_related = ["region", "standard"]
+    search_fields = ["region__name"]
+    autocomplete_fields = ["region"]
+    fields = ["year", "region", "level", "standard", "scale", "self_assessment_due", "note"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["year", "region", "level", "standard", "scale"]
+
+    def get_changeform_initial_data(self, request):
+        initial = {"year": timezone.localdate().year, "region": scope_of(request.user) or None}
+        return {**initial, **super().get_changeform_initial_data(request)}
+
+
+class EvaluationStateFilter(admin.SimpleListFilter):
+    """Not submitted, waiting for review (the to-do's links) or rated."""
+
+    title = _("State")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return EvaluationState.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in EvaluationState.values:
+            return queryset
+        return queryset.in_state(self.value())
+
+
+class EvaluationDecisionInline(ReadOnlyTabularInline):
+    """Every decision, the drafted one and those published (final; a correction is a new
+    one with its reason)."""
+
+    model = EvaluationDecision
+    fields = ["rating", "comment", "reason", "decided_by", "published_on"]
+    list_select_related = ["decided_by"]
+    show_change_link = False
+
+
+class EvaluationForm(forms.ModelForm):
+    """The branch's self-assessment, and for the level above the decision (life.services
+    apply the rules; each broken one shows at its field)."""
+
+    decision = forms.ChoiceField(
+        label=_("Rating"), required=False, choices=[("", "---------"), *EvaluationRating.choices]
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea)
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        required=False,
+        widget=forms.Textarea,
+        help_text=_("Required when a published rating is corrected."),
+    )
+    publish = forms.BooleanField(
+        label=_("Publish the rating"),
+        required=False,
+        help_text=_("A published rating is final: a later change is a correction."),
+    )
+
+    def validate_constraints(self):
+        pass
+
+    def validate_unique(self):
+        pass
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(AttachmentAdmin, ScopedAdmin):
+    """A branch fills in its self-assessment here; the level above rates it below."""
+
+    selector = staticmethod(evaluation_list)
+    create_service = staticmethod(evaluation_submit)
+    form = EvaluationForm
+    inlines = [EvaluationDecisionInline]
+    list_display = ["branch", "campaign", "submitted_on", "items", "rating"]
+    list_filter = [EvaluationStateFilter, RegionFilter, "campaign__year", "rating"]
+    list_select_related = ["branch", "campaign", "campaign__region"]
+    search_fields = ["branch__name"]
+    search_help_text = _("Part of a branch's name.")
+    autocomplete_fields = ["branch"]
+    add_fields = ["campaign", "branch", "self_assessment", "attachment"]
+    assessment_fields = ["items_met", "self_assessment", "activities", "attachment"]
+    decision_fields = ["decision", "comment", "reason", "publish"]
+    readonly_fields = ["campaign", "branch", "submitted_on", "submitted_by", "attachment_file"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": self.add_fields})]
+        fieldsets = [
+            (None, {"fields": ["campaign", "branch", "submitted_on", "submitted_by"]}),
+            (_("Self-assessment"), {"fields": [*self.assessment_fields, "attachment_file"]}),
+        ]
+        if self._reviews(request, obj):
+            fieldsets.append((_("Decision of the level above"), {"fields": self.decision_fields}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        # Once rated, the self-assessment stays as the level above read it.
+        return [*self.readonly_fields, *(self.assessment_fields if obj.rating else [])]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "decision" in form.base_fields:
+            ratings = SCALE_RATINGS[obj.campaign.scale]
+            form.base_fields["decision"].choices = [("", "---------")] + [
+                (r, EvaluationRating(r).label) for r in ratings
+            ]
+        return form
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        obj = getattr(request, "_evaluation", None)
+        if db_field.name == "items_met" and obj is not None:
+            kwargs["queryset"] = obj.campaign.standard.items.all()
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        if db_field.name == "activities" and obj is not None:
+            kwargs["queryset"] = Activity.objects.filter(
+                branch_id=obj.branch_id, held_on__year=obj.campaign.year
+            ).select_related("branch", "kind")
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        request._evaluation = obj
+        return obj
+
+    def _reviews(self, request, obj) -> bool:
+        """Whether the user is the level above the branch, who rates it."""
+        scope = None if request.user.is_superuser else request.user.region_id
+        return obj.submitted_on is not None and is_level_above(scope, obj.region_code)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if not change:
+            super().save_related(request, form, formsets, change)
+            return
+        # The self-assessment's links change through the service only, as its text does.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+        data, obj = form.cleaned_data, form.instance
+        if not obj.rating and set(form.changed_data) & set(self.assessment_fields):
+            evaluation_submit(
+                campaign=obj.campaign,
+                branch=obj.branch,
+                items_met=data.get("items_met") or (),
+                self_assessment=data.get("self_assessment") or "",
+                activities=data.get("activities") or (),
+                attachment=data.get("attachment") or None,
+                user=request.user,
+            )
+        try:
+            if data.get("decision"):
+                evaluation_decide(
+                    evaluation=obj,
+                    rating=data["decision"],
+                    comment=data.get("comment") or "",
+                    reason=data.get("reason") or "",
+                    publish=bool(data.get("publish")),
+                    user=request.user,
+                )
+            elif data.get("publish"):
+                evaluation_publish(evaluation=obj, user=request.user)
+        except ValidationError as error:
+            # The service's rating is the form's decision field.
+            errors = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+            raise ValidationError(
+                {"decision" if field == "rating" else field: e for field, e in errors.items()}
+            ) from error
+
+    @admin.display(description=_("Items met"))
+    def items(self, evaluation):
+        return f"{evaluation.met_count}/{evaluation.item_count}"
+
+    @admin.display(description=_("Download"))
+    def attachment_file(self, evaluation):
+        return self.attachment_link(evaluation)

@@ -1,8 +1,8 @@
-"""Filters of the activity and rectification lists."""
+"""Filters of the branch-life lists."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters import ChoiceFilter, DateFilter
+from django_filters import ChoiceFilter, DateFilter, NumberFilter
 
 from core.api.filters import (
     IdFilter,
@@ -12,8 +12,8 @@ from core.api.filters import (
     SearchFilter,
     YearFilter,
 )
-from life.choices import RectificationState
-from life.models import Activity, RectificationCase
+from life.choices import EvaluationRating, EvaluationState, RectificationState
+from life.models import Activity, Evaluation, EvaluationCampaign, RectificationCase
 
 
 class ActivityFilterSet(PortalFilterSet):
@@ -49,3 +49,35 @@ class RectificationFilterSet(PortalFilterSet):
 
     def filter_state(self, queryset, name, value):
         return queryset.in_state(value, timezone.localdate())
+
+
+class EvaluationCampaignFilterSet(PortalFilterSet):
+    ordering = OrderingFilter(fields=("year", "id"))
+
+    class Meta(PortalFilterSet.Meta):
+        model = EvaluationCampaign
+        fields = ["year", "level", "scale"]
+
+
+class EvaluationFilterSet(PortalFilterSet):
+    region = RegionFilter()
+    branch = IdFilter(field_name="branch")
+    campaign = IdFilter(field_name="campaign")
+    year = NumberFilter(field_name="campaign__year")
+    state = ChoiceFilter(
+        choices=EvaluationState.choices,
+        method="filter_state",
+        help_text=_(
+            "not_submitted: no self-assessment yet; to_review: submitted, no published "
+            "rating; published: rated."
+        ),
+    )
+    rating = ChoiceFilter(choices=EvaluationRating.choices)
+    ordering = OrderingFilter(fields=("submitted_on", "id"))
+
+    class Meta(PortalFilterSet.Meta):
+        model = Evaluation
+        fields = []
+
+    def filter_state(self, queryset, name, value):
+        return queryset.in_state(value)

@@ -7,6 +7,7 @@ as late, never refused; the flag is decided once, by life.rules.is_late, when it
 
 from datetime import date, timedelta
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,10 +17,17 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import RegionScopedQuerySet
 from core.text import validate_visible_text
-from life.choices import RectificationSource, RectificationState, RequirementFrequency
+from life.choices import (
+    EvaluationRating,
+    EvaluationScale,
+    EvaluationState,
+    RectificationSource,
+    RectificationState,
+    RequirementFrequency,
+)
 from life.rules import RECTIFICATION_NOTICE_DAYS, is_overdue, period_of
 from life.validators import validate_attachment
-from orgs.choices import BranchStatus
+from orgs.choices import BranchStatus, RegionLevel
 from orgs.db import RegionCodeField, TimeStampedModel, copy_region_code_trigger, record_date
 from orgs.models import Branch, BranchQuerySet, Region, Standard
 
@@ -382,3 +390,234 @@ class RectificationProgress(TimeStampedModel):
 
     def __str__(self):
         return f"{self.case} {self.recorded_on}"
+
+
+# Annual evaluation (年度考评) ------------------------------------------------------------------
+
+
+class EvaluationCampaignQuerySet(RegionScopedQuerySet):
+    region_path = "region__code"
+
+
+class EvaluationCampaign(TimeStampedModel):
+    """A year's evaluation run by a region for the branches of one level below it (a county
+    rates its townships' branches): the standard they assess themselves against, the scale
+    they are rated on, and the day self-assessments are due."""
+
+    year = models.PositiveSmallIntegerField(_("Year"))
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("Run by region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Leave empty for a national campaign."),
+    )
+    level = models.CharField(_("Level of the branches rated"), max_length=10, choices=RegionLevel)
+    standard = models.ForeignKey(
+        Standard, verbose_name=_("Standard"), on_delete=models.PROTECT, related_name="+"
+    )
+    scale = models.CharField(_("Rating scale"), max_length=10, choices=EvaluationScale)
+    self_assessment_due = models.DateField(_("Self-assessments due on"))
+    note = models.TextField(_("Note"), blank=True)
+
+    objects = EvaluationCampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Evaluation campaign")
+        verbose_name_plural = _("Evaluation campaign")
+        ordering = ["-year", "region", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "region", "level"],
+                nulls_distinct=False,
+                name="life_evaluationcampaign_one_per_year_region_level",
+                violation_error_message=_(
+                    "This region already runs an evaluation of this level this year."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1900) & Q(year__lte=2999),
+                name="life_evaluationcampaign_year_range",
+                violation_error_message=_("The year must be between 1900 and 2999."),
+            ),
+        ]
+
+    def __str__(self):
+        where = self.region.name if self.region_id else _("Nationwide")
+        return f"{self.year} {where} {self.get_level_display()}"
+
+
+class EvaluationQuerySet(RegionScopedQuerySet):
+    def in_state(self, state: str):
+        return self.filter(evaluation_state(state))
+
+
+class Evaluation(TimeStampedModel):
+    """One branch in one campaign: its self-assessment (the standard's items it met, with the
+    activities and files that show it) and the decisions of the level above."""
+
+    campaign = models.ForeignKey(
+        EvaluationCampaign,
+        verbose_name=_("Evaluation campaign"),
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+    )
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("Branch"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    region_code = RegionCodeField()
+    items_met = models.ManyToManyField(
+        "orgs.StandardItem", verbose_name=_("Items met"), blank=True, related_name="+"
+    )
+    met_count = models.PositiveSmallIntegerField(
+        _("Number of items met"), default=0, editable=False
+    )
+    item_count = models.PositiveSmallIntegerField(_("Items in total"), default=0, editable=False)
+    self_assessment = models.TextField(
+        _("Self-assessment"), blank=True, help_text=_("What the branch did and achieved.")
+    )
+    activities = models.ManyToManyField(
+        Activity,
+        verbose_name=_("Activities as evidence"),
+        blank=True,
+        related_name="+",
+    )
+    attachment = models.FileField(
+        _("Attachment"),
+        upload_to="evaluations/%Y/%m/",
+        blank=True,
+        validators=[validate_attachment],
+        help_text=_("Evidence: PDF, JPEG or PNG."),
+    )
+    submitted_on = models.DateField(_("Submitted on"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Submitted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    #: The rating in force: that of the latest published decision (kept by the services).
+    rating = models.CharField(
+        _("Rating"), max_length=12, choices=EvaluationRating, blank=True, editable=False
+    )
+
+    objects = EvaluationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Branch evaluation")
+        verbose_name_plural = _("Branch evaluation")
+        ordering = ["-campaign__year", "region_code", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "branch"],
+                name="life_evaluation_one_per_branch",
+                violation_error_message=_("The branch is already in this campaign."),
+            ),
+            models.CheckConstraint(
+                condition=Q(met_count__lte=models.F("item_count")),
+                name="life_evaluation_met_within_total",
+            ),
+            *record_date("submitted_on"),
+        ]
+        indexes = [
+            models.Index(fields=["region_code", "campaign"], name="life_evaluation_region_idx"),
+        ]
+        triggers = [
+            copy_region_code_trigger(
+                name="life_evaluation_region_code",
+                source_table="orgs_branch",
+                source_key="branch",
+                column="region_id",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.branch} {self.campaign.year}"
+
+
+class EvaluationDecisionQuerySet(RegionScopedQuerySet):
+    region_path = "evaluation__region_code"
+
+    def published(self):
+        return self.filter(published_on__isnull=False)
+
+
+class EvaluationDecision(TimeStampedModel):
+    """The level above's rating of a branch, with its comment. A draft may change; once
+    published it is final (the database refuses a change), and a correction is a new decision
+    that gives its reason."""
+
+    evaluation = models.ForeignKey(
+        Evaluation,
+        verbose_name=_("Branch evaluation"),
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    rating = models.CharField(_("Rating"), max_length=12, choices=EvaluationRating)
+    comment = models.TextField(_("Comment"), blank=True)
+    reason = models.TextField(
+        _("Reason for the correction"),
+        blank=True,
+        help_text=_("Required when a published rating is corrected."),
+    )
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("Corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_on = models.DateField(_("Published on"), null=True, blank=True)
+
+    objects = EvaluationDecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Evaluation decision")
+        verbose_name_plural = _("Evaluation decision")
+        ordering = ["evaluation", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation"],
+                condition=Q(published_on__isnull=True),
+                name="life_evaluationdecision_one_draft",
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(reason=""),
+                name="life_evaluationdecision_correction_has_reason",
+            ),
+            *record_date("published_on"),
+        ]
+        triggers = [
+            # Final once published: neither changed nor deleted, by anyone.
+            pgtrigger.Protect(
+                name="life_evaluationdecision_final",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                condition=pgtrigger.Q(old__published_on__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.evaluation} {self.get_rating_display()}"
+
+
+def evaluation_state(state: str) -> Q:
+    """The condition of the evaluations in ``state``: not submitted; submitted and waiting
+    for a published rating (to review); rated (published)."""
+    return {
+        EvaluationState.NOT_SUBMITTED: Q(submitted_on__isnull=True),
+        EvaluationState.TO_REVIEW: Q(submitted_on__isnull=False, rating=""),
+        EvaluationState.PUBLISHED: ~Q(rating=""),
+    }[EvaluationState(state)]

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from core.errors import code, coded
 from core.models import FIRST_RECORD_DATE
-from life.choices import RequirementFrequency
-from orgs.choices import BranchStatus
+from life.choices import EvaluationRating, EvaluationScale, RequirementFrequency
+from orgs.choices import CODE_LENGTH, BranchRating, BranchStatus
 
 DATE_IN_FUTURE = code("date_in_future", "The date is later than today.")
 DATE_BEFORE_1900 = code("date_before_1900", "The date is before 1900.")
@@ -181,13 +181,18 @@ def closing_errors(closed_on, *, opened_on, evidence: str) -> list[tuple[str, st
     return errors
 
 
-def acceptance_errors(*, reviewer_region: str | None, branch_region: str) -> list[str]:
-    """The level above accepts a rectification: a reviewer whose region lies strictly above
-    the branch's (a county accepts a township's, a city a county's); ``None``: the whole
-    country (a superuser)."""
-    if reviewer_region is None or (
+def is_level_above(reviewer_region: str | None, branch_region: str) -> bool:
+    """Whether a reviewer at ``reviewer_region`` is the level above a branch at
+    ``branch_region``: a region strictly above the branch's (a county over a township's
+    branches, a city over a county's); ``None``: the whole country (a superuser)."""
+    return reviewer_region is None or (
         branch_region.startswith(reviewer_region) and len(reviewer_region) < len(branch_region)
-    ):
+    )
+
+
+def acceptance_errors(*, reviewer_region: str | None, branch_region: str) -> list[str]:
+    """The level above accepts a rectification (``is_level_above``)."""
+    if is_level_above(reviewer_region, branch_region):
         return []
     message = _("A rectification is accepted by the level above the branch's region.")
     return [coded(ACCEPTED_BY_OWN_LEVEL, message)]
@@ -196,3 +201,115 @@ def acceptance_errors(*, reviewer_region: str | None, branch_region: str) -> lis
 def is_overdue(*, deadline: date, closed_on: date | None, today: date) -> bool:
     """An open case past its deadline (the deadline day itself is not overdue)."""
     return closed_on is None and deadline < today
+
+
+# Annual evaluation ----------------------------------------------------------------------------
+
+#: The ratings of each scale, best first: the best makes a branch a model one (示范), the
+#: worst flags it weak and lax (软弱涣散), to be put under rectification.
+SCALE_RATINGS: dict[str, tuple[str, ...]] = {
+    EvaluationScale.STARS: (
+        EvaluationRating.STARS_5,
+        EvaluationRating.STARS_4,
+        EvaluationRating.STARS_3,
+        EvaluationRating.STARS_2,
+        EvaluationRating.STARS_1,
+    ),
+    EvaluationScale.GRADES: (
+        EvaluationRating.EXCELLENT,
+        EvaluationRating.GOOD,
+        EvaluationRating.PASS,
+        EvaluationRating.FAIL,
+    ),
+    EvaluationScale.FLAGS: (
+        EvaluationRating.RED_FLAG,
+        EvaluationRating.MET,
+        EvaluationRating.YELLOW_CARD,
+    ),
+}
+
+RATING_NOT_IN_SCALE = code("rating_not_in_scale", "The rating is not one of the campaign's scale.")
+BRANCH_NOT_IN_CAMPAIGN = code(
+    "branch_not_in_campaign",
+    "The branch is not at the level and within the region the campaign evaluates.",
+)
+EVIDENCE_NOT_OF_BRANCH = code(
+    "evidence_not_of_branch", "An activity given as evidence is not one the branch held that year."
+)
+LEVEL_NOT_BELOW = code(
+    "level_not_below", "A campaign rates branches of a level below its own region's."
+)
+REVIEWED_BY_OWN_LEVEL = code(
+    "reviewed_by_own_level", "A branch's evaluation is decided by the level above its region."
+)
+NOT_SUBMITTED = code("not_submitted", "The branch has not submitted its self-assessment.")
+ALREADY_DECIDED = code(
+    "already_decided", "The rating is published: the self-assessment can no longer change."
+)
+CORRECTION_REASON_MISSING = code(
+    "correction_reason_missing", "A correction of a published rating needs its reason."
+)
+NOTHING_TO_PUBLISH = code("nothing_to_publish", "There is no drafted decision to publish.")
+
+
+def rating_errors(rating: str, *, scale: str) -> list[str]:
+    """A decision's rating is one of its campaign's scale."""
+    if rating in SCALE_RATINGS[EvaluationScale(scale)]:
+        return []
+    names = "、".join(str(EvaluationRating(r).label) for r in SCALE_RATINGS[scale])
+    message = _("Choose one of the campaign's ratings: %(ratings)s.") % {"ratings": names}
+    return [coded(RATING_NOT_IN_SCALE, message)]
+
+
+def branch_rating_for(rating: str, *, scale: str) -> str:
+    """The branch's standing a published rating gives it: model for the best of the scale,
+    weak and lax for the worst, ordinary between."""
+    ratings = SCALE_RATINGS[EvaluationScale(scale)]
+    if rating == ratings[0]:
+        return BranchRating.MODEL
+    if rating == ratings[-1]:
+        return BranchRating.WEAK
+    return BranchRating.NORMAL
+
+
+def in_campaign(*, branch_region: str, campaign_region: str | None, level: str) -> bool:
+    """Whether a campaign of ``campaign_region`` (None: the whole country) for branches of
+    ``level`` evaluates a branch at ``branch_region``: within the region, at the level."""
+    within = campaign_region is None or branch_region.startswith(campaign_region)
+    return within and len(branch_region) == CODE_LENGTH[level]
+
+
+def campaign_branch_errors(*, branch_region: str, campaign_region, level: str) -> list[str]:
+    if in_campaign(branch_region=branch_region, campaign_region=campaign_region, level=level):
+        return []
+    message = _(
+        "The campaign does not evaluate this branch: it is not at the campaign's level "
+        "or not within its region."
+    )
+    return [coded(BRANCH_NOT_IN_CAMPAIGN, message)]
+
+
+def review_errors(*, reviewer_region: str | None, branch_region: str) -> list[str]:
+    """The level above decides a branch's rating (``is_level_above``): a branch never
+    rates itself."""
+    if is_level_above(reviewer_region, branch_region):
+        return []
+    message = _("A branch's rating is decided by the level above its region.")
+    return [coded(REVIEWED_BY_OWN_LEVEL, message)]
+
+
+def correction_errors(reason: str, *, published_before: bool) -> list[str]:
+    """A decision after a published one corrects it, and says why."""
+    if not published_before or reason.strip():
+        return []
+    message = _("The rating is already published: give the reason for the correction.")
+    return [coded(CORRECTION_REASON_MISSING, message)]
+
+
+def campaign_level_errors(*, region: str | None, level: str) -> list[str]:
+    """A region's campaign rates the branches of a level below it (a county its townships'
+    or villages'); a national one any level."""
+    if region is None or CODE_LENGTH[level] > len(region):
+        return []
+    message = _("Choose a level below the campaign's region (a lower level).")
+    return [coded(LEVEL_NOT_BELOW, message)]

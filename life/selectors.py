@@ -12,12 +12,14 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Left
 from django.utils import timezone
 
-from core.access import visible_to, visible_with_regions_above
+from core.access import scope_of, visible_to, visible_with_regions_above
 from core.regions import CODE_LENGTHS, child_code_length
-from life.choices import RectificationState
+from life.choices import EvaluationRating, EvaluationState, RectificationState
 from life.models import (
     Activity,
     ActivityKind,
+    Evaluation,
+    EvaluationCampaign,
     RectificationCase,
     Requirement,
     rectification_state,
@@ -256,4 +258,63 @@ def rectifications_by_child(*, user, code: str, year: int) -> list[ChildRectific
     return [
         ChildRectifications(child, name, counts.get(child, RectificationCounts()))
         for child, name in units.current().order_by("code").values_list("code", "name")
+    ]
+
+
+# Annual evaluation ----------------------------------------------------------------------------
+
+
+def campaign_list(*, user) -> QuerySet[EvaluationCampaign]:
+    """Campaigns run in the user's subtree, above it (whose branches it holds) or nationwide."""
+    campaigns = EvaluationCampaign.objects.select_related("region", "standard")
+    return visible_with_regions_above(user, campaigns, national=Q(region__isnull=True))
+
+
+def evaluation_list(*, user) -> QuerySet[Evaluation]:
+    """The evaluations of the branches the user sees, with their campaign and branch."""
+    return visible_to(user, Evaluation.objects.select_related("campaign", "branch"))
+
+
+def to_review(user, queryset: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
+    """Of ``queryset``, the evaluations the user reviews: in their subtree, below their own
+    region (the level above decides; a county's own branches wait for the city)."""
+    scope = scope_of(user)
+    rows = visible_to(user, queryset)
+    return rows.exclude(region_code=scope) if scope else rows
+
+
+@dataclass(frozen=True)
+class RatingCount:
+    """How many branches a rating was given to in a year and the year before."""
+
+    rating: str
+    label: str
+    count: int
+    last_year: int
+
+    @property
+    def change(self) -> int:
+        return self.count - self.last_year
+
+
+def rating_distribution(*, user, code: str, year: int) -> list[RatingCount]:
+    """The published ratings of the branches in the region ``code``'s subtree (in the
+    user's scope) in ``year`` and the year before, each rating given in either year, best
+    first as the scales list them (one query)."""
+    rows = (
+        evaluation_list(user=user)
+        .within(code)
+        .filter(campaign__year__in=[year - 1, year])
+        .in_state(EvaluationState.PUBLISHED)
+        .values("campaign__year", "rating")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[str, list[int]] = {}
+    for row in rows:
+        counts.setdefault(row["rating"], [0, 0])[row["campaign__year"] == year - 1] += row["n"]
+    return [
+        RatingCount(rating, str(label), *counts[rating])
+        for rating, label in EvaluationRating.choices
+        if rating in counts
     ]

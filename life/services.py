@@ -6,12 +6,14 @@ module's (core.access.check_write_scope).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Min, Q
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,20 +21,43 @@ from core.access import check_write_scope
 from core.errors import coded
 from core.regions import ancestor_codes
 from life.choices import RectificationSource
-from life.models import Activity, ActivityKind, RectificationCase, RectificationProgress
+from life.models import (
+    Activity,
+    ActivityKind,
+    Evaluation,
+    EvaluationCampaign,
+    EvaluationDecision,
+    RectificationCase,
+    RectificationProgress,
+)
 from life.rules import (
+    ALREADY_DECIDED,
     CASE_ALREADY_CLOSED,
     CASE_OPEN_FOR_BRANCH,
+    EVIDENCE_NOT_OF_BRANCH,
+    NOT_SUBMITTED,
+    NOTHING_TO_PUBLISH,
     acceptance_errors,
+    branch_rating_for,
+    campaign_branch_errors,
+    campaign_level_errors,
     closing_errors,
+    correction_errors,
     deadline_errors,
     held_on_errors,
     is_late,
     kind_errors,
+    rating_errors,
+    review_errors,
 )
-from orgs.choices import BranchRating
-from orgs.models import Branch, Standard
-from orgs.services import reject_unknown_fields, validate_model
+from orgs.choices import CODE_LENGTH, BranchRating, BranchStatus
+from orgs.models import Branch, Region, Standard, StandardItem
+from orgs.services import (
+    STANDARD_NOT_APPLICABLE,
+    check_items,
+    reject_unknown_fields,
+    validate_model,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser as User
@@ -233,3 +258,192 @@ def rectification_close(
         rating=BranchRating.NORMAL
     )
     return case
+
+
+# Annual evaluation --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evaluation_campaign_open(
+    *,
+    year: int,
+    level: str,
+    standard: Standard,
+    scale: str,
+    self_assessment_due: date,
+    region: Region | None = None,
+    note: str = "",
+    user: User | None = None,
+) -> EvaluationCampaign:
+    """Open a year's evaluation of the branches of ``level`` below ``region`` (None: the
+    whole country): every such branch that existed that year and is not in preparation is
+    enrolled, its self-assessment waiting (two queries and one insert)."""
+    region_code = region.code if region is not None else ""
+    check_write_scope(user=user, code=region_code, field="region")
+    campaign = EvaluationCampaign(
+        year=year,
+        region=region,
+        level=level,
+        standard=standard,
+        scale=scale,
+        self_assessment_due=self_assessment_due,
+        note=note.strip(),
+    )
+    errors = {"level": campaign_level_errors(region=region.code if region else None, level=level)}
+    if standard.region_id and region is not None and not region.code.startswith(standard.region_id):
+        message = _("This standard does not apply at the campaign's region.")
+        errors["standard"] = [coded(STANDARD_NOT_APPLICABLE, message)]
+    if errors := {field: messages for field, messages in errors.items() if messages}:
+        raise ValidationError(errors)
+    validate_model(campaign)
+    campaign.save()
+    item_count = standard.items.count()
+    branches = (
+        Branch.objects.within(region_code)
+        .annotate(code_length=Length("region_id"))
+        .filter(code_length=CODE_LENGTH[level])
+        .exclude(status=BranchStatus.PREPARING)
+        .exclude(founded_on__year__gt=year)
+        .exclude(dissolved_on__year__lt=year)
+        .values_list("pk", "region_id")
+    )
+    Evaluation.objects.bulk_create(
+        Evaluation(campaign=campaign, branch_id=pk, region_code=code, item_count=item_count)
+        for pk, code in branches
+    )
+    return campaign
+
+
+def _evaluation_of(*, campaign: EvaluationCampaign, branch: Branch) -> Evaluation:
+    """The branch's evaluation in the campaign, locked; enrolled now when the branch came
+    after the campaign opened."""
+    evaluation, _created = Evaluation.objects.select_for_update().get_or_create(
+        campaign=campaign,
+        branch=branch,
+        defaults={"region_code": branch.region_id},
+    )
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_submit(
+    *,
+    campaign: EvaluationCampaign,
+    branch: Branch,
+    items_met: Iterable[StandardItem] | None = (),
+    self_assessment: str = "",
+    activities: Iterable[Activity] | None = (),
+    attachment=None,
+    user: User | None = None,
+) -> Evaluation:
+    """The branch's self-assessment against the campaign's standard, with the activities of
+    the year that show it; submitted again, it replaces the last one, until the level above
+    publishes a rating."""
+    check_write_scope(user=user, code=branch.region_id, field="branch")
+    errors = {
+        "branch": campaign_branch_errors(
+            branch_region=branch.region_id, campaign_region=campaign.region_id, level=campaign.level
+        )
+    }
+    if errors["branch"]:
+        raise ValidationError(errors)
+    evaluation = _evaluation_of(campaign=campaign, branch=branch)
+    if evaluation.rating:
+        message = _("The rating is published: the self-assessment can no longer change.")
+        raise ValidationError({"branch": [coded(ALREADY_DECIDED, message)]})
+    items = list({item.pk: item for item in items_met or ()}.values())
+    check_items(items, campaign.standard)
+    evidence = list({activity.pk: activity for activity in activities or ()}.values())
+    if any(a.branch_id != branch.pk or a.held_on.year != campaign.year for a in evidence):
+        message = _("Give as evidence only activities the branch held in the campaign's year.")
+        raise ValidationError({"activities": [coded(EVIDENCE_NOT_OF_BRANCH, message)]})
+    evaluation.self_assessment = self_assessment.strip()
+    evaluation.met_count, evaluation.item_count = len(items), campaign.standard.items.count()
+    evaluation.submitted_on, evaluation.submitted_by = timezone.localdate(), user
+    if attachment:
+        evaluation.attachment = attachment
+    validate_model(evaluation)
+    evaluation.save()
+    evaluation.items_met.set(items)
+    evaluation.activities.set(evidence)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_decide(
+    *,
+    evaluation: Evaluation,
+    rating: str,
+    comment: str = "",
+    reason: str = "",
+    publish: bool = False,
+    user: User | None = None,
+) -> EvaluationDecision:
+    """The level above rates a submitted self-assessment: a draft, kept until it is
+    published (``publish`` at once, or ``evaluation_publish``). After a published rating, a
+    decision corrects it and gives its reason; both stay."""
+    check_write_scope(user=user, code=evaluation.region_code, field="evaluation")
+    evaluation = (
+        Evaluation.objects.select_for_update().select_related("campaign").get(pk=evaluation.pk)
+    )
+    _check_reviewer(evaluation, user)
+    errors: dict[str, list] = {"rating": rating_errors(rating, scale=evaluation.campaign.scale)}
+    published = evaluation.decisions.published().order_by("-published_on", "-id").first()
+    errors["reason"] = correction_errors(reason, published_before=published is not None)
+    if evaluation.submitted_on is None:
+        message = _("The branch has not submitted its self-assessment yet.")
+        errors["evaluation"] = [coded(NOT_SUBMITTED, message)]
+    if errors := {field: messages for field, messages in errors.items() if messages}:
+        raise ValidationError(errors)
+    decision = evaluation.decisions.filter(published_on__isnull=True).first() or (
+        EvaluationDecision(evaluation=evaluation, corrects=published)
+    )
+    decision.rating, decision.comment = rating, comment.strip()
+    decision.reason = reason.strip() if published is not None else ""
+    decision.decided_by = user
+    validate_model(decision)
+    decision.save()
+    if publish:
+        _publish(evaluation, decision)
+    return decision
+
+
+@transaction.atomic
+def evaluation_publish(*, evaluation: Evaluation, user: User | None = None) -> EvaluationDecision:
+    """Publish the drafted decision: it is final, and it is the branch's rating of the year."""
+    check_write_scope(user=user, code=evaluation.region_code, field="evaluation")
+    evaluation = (
+        Evaluation.objects.select_for_update().select_related("campaign").get(pk=evaluation.pk)
+    )
+    _check_reviewer(evaluation, user)
+    decision = evaluation.decisions.filter(published_on__isnull=True).first()
+    if decision is None:
+        message = _("There is no drafted decision to publish.")
+        raise ValidationError({"evaluation": [coded(NOTHING_TO_PUBLISH, message)]})
+    _publish(evaluation, decision)
+    return decision
+
+
+def _check_reviewer(evaluation: Evaluation, user: User | None) -> None:
+    reviewer = None if user is None or user.is_superuser else user.region_id
+    if messages := review_errors(reviewer_region=reviewer, branch_region=evaluation.region_code):
+        raise ValidationError({"evaluation": messages})
+
+
+def _publish(evaluation: Evaluation, decision: EvaluationDecision) -> None:
+    """The decision becomes final and the evaluation's rating; the branch's standing follows
+    the rating of its latest year (a correction of an earlier year leaves it), and a branch
+    under rectification stays weak until the case is accepted."""
+    decision.published_on = timezone.localdate()
+    decision.save(update_fields=["published_on", "updated_at"])
+    evaluation.rating = decision.rating
+    evaluation.save(update_fields=["rating", "updated_at"])
+    later = Evaluation.objects.filter(
+        branch_id=evaluation.branch_id, campaign__year__gt=evaluation.campaign.year
+    ).exclude(rating="")
+    if later.exists():
+        return
+    standing = branch_rating_for(decision.rating, scale=evaluation.campaign.scale)
+    if RectificationCase.objects.open().filter(branch_id=evaluation.branch_id).exists():
+        standing = BranchRating.WEAK
+    Branch.objects.filter(pk=evaluation.branch_id).exclude(rating=standing).update(rating=standing)

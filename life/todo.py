@@ -1,12 +1,13 @@
-"""The branch-life to-do item (core.todo)."""
+"""The branch-life to-do items (core.todo)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import todo
 from core.access import Action
-from life.choices import RectificationState
-from life.models import Activity, DueBranch, RectificationCase
+from life.choices import EvaluationState, RectificationState
+from life.models import Activity, DueBranch, Evaluation, RectificationCase
+from life.selectors import to_review
 
 todo.register(
     key="activities_due",
@@ -23,4 +24,23 @@ todo.register(
     action=Action.CHANGE,
     rows=lambda: RectificationCase.objects.in_state(RectificationState.DUE, timezone.localdate()),
     url=todo.changelist(RectificationCase, state=RectificationState.DUE),
+)
+
+todo.register(
+    key="self_assessments_due",
+    label=_("Branch self-assessments not submitted for this year's evaluation"),
+    action=Action.ADD,
+    rows=lambda: Evaluation.objects.in_state(EvaluationState.NOT_SUBMITTED).filter(
+        campaign__year__gte=timezone.localdate().year - 1
+    ),
+    url=todo.changelist(Evaluation, state=EvaluationState.NOT_SUBMITTED),
+)
+
+todo.register(
+    key="evaluations_to_review",
+    label=_("Self-assessments waiting for your rating"),
+    action=Action.APPROVE,
+    rows=lambda: Evaluation.objects.in_state(EvaluationState.TO_REVIEW),
+    url=todo.changelist(Evaluation, state=EvaluationState.TO_REVIEW),
+    scope=to_review,
 )

@@ -70,6 +70,9 @@ CONSTRAINT_FIELDS = {
     "orgs_branch_dissolved_on_only_when_dissolved": "dissolved_on",
     "orgs_branch_not_own_parent": "parent",
     "orgs_assessment_met_within_total": "items_met",
+    "life_evaluationcampaign_one_per_year_region_level": "year",
+    "life_evaluationcampaign_year_range": "year",
+    "life_evaluation_one_per_branch": "branch",
 }
 
 
@@ -262,7 +265,7 @@ def _standard_for(branch: Branch, standard: Standard | None) -> Standard:
     return standard
 
 
-def _check_items(items: list[StandardItem], standard: Standard) -> None:
+def check_items(items: list[StandardItem], standard: Standard) -> None:
     if any(item.standard_id != standard.pk for item in items):
         message = _("Every item met must belong to the standard.")
         raise ValidationError({"items_met": ValidationError(message, code=ITEM_NOT_IN_STANDARD)})
@@ -282,7 +285,7 @@ def assessment_record(
     check_write_scope(user=user, code=branch.region_id, field="branch")
     standard = _standard_for(branch, standard)
     items = list({item.pk: item for item in items_met}.values())
-    _check_items(items, standard)
+    check_items(items, standard)
     assessment = Assessment(
         branch=branch,
         standard=standard,

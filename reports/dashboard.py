@@ -44,7 +44,7 @@ from core.summaries import Figure as DeclaredFigure
 from funds.choices import DonationKind, SpendingCategory
 from funds.models import Donation
 from funds.summaries import CountyDonationSummary, DonationMonthSummary, DonationSummary
-from life.selectors import RectificationCounts, rectification_counts
+from life.selectors import RectificationCounts, rating_distribution, rectification_counts
 from members.choices import PositionRole
 from members.models import Member, Position, VolunteerTeam
 from members.summaries import MEMBERS_AT_YEAR_END, CountyServiceHoursSummary, ServiceHoursSummary
@@ -827,4 +827,5 @@ def region_dashboard(*, user, region: Region | None, year: int) -> dict:
         "tree_changed": tree_changed,
         "year_end": year_end,
         "life": branch_life(user=user, rollup=rollup, year=year),
+        "ratings": rating_distribution(user=user, code=rollup.code or "", year=year),
     }

@@ -1,11 +1,22 @@
-"""Shapes of the activity endpoint: checked here, the rules are the services'."""
+"""Shapes of the branch-life endpoints: checked here, the rules are the services'."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.base import PortalModelSerializer, ScopedPrimaryKeyRelatedField
-from life.models import Activity, ActivityKind, RectificationCase, RectificationProgress
-from life.selectors import activity_kind_list
+from life.choices import EvaluationRating
+from life.models import (
+    Activity,
+    ActivityKind,
+    Evaluation,
+    EvaluationCampaign,
+    EvaluationDecision,
+    RectificationCase,
+    RectificationProgress,
+)
+from life.selectors import activity_kind_list, activity_list, campaign_list
+from orgs.models import Standard, StandardItem
+from orgs.selectors import standard_list
 
 
 class ActivitySerializer(PortalModelSerializer):
@@ -98,4 +109,111 @@ class RectificationCloseSerializer(serializers.Serializer):
     evidence = serializers.CharField(help_text=_("The results that show the problems corrected."))
     closed_on = serializers.DateField(
         required=False, help_text=_("The day of acceptance (default today).")
+    )
+
+
+class EvaluationCampaignSerializer(PortalModelSerializer):
+    # The standards set everywhere and above the user's region are theirs to use too.
+    standard = ScopedPrimaryKeyRelatedField(queryset=Standard.objects.all(), scope=standard_list)
+
+    class Meta:
+        model = EvaluationCampaign
+        fields = [
+            "id",
+            "year",
+            "region",
+            "level",
+            "standard",
+            "scale",
+            "self_assessment_due",
+            "note",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+
+class EvaluationDecisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvaluationDecision
+        fields = [
+            "id",
+            "rating",
+            "comment",
+            "reason",
+            "corrects",
+            "decided_by",
+            "published_on",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class EvaluationSerializer(PortalModelSerializer):
+    """A branch's self-assessment in a campaign (POST submits it, again until rated) and
+    the decisions of the level above."""
+
+    campaign = ScopedPrimaryKeyRelatedField(
+        queryset=EvaluationCampaign.objects.all(), scope=campaign_list
+    )
+    year = serializers.IntegerField(source="campaign.year", read_only=True)
+    region = serializers.CharField(source="region_code", read_only=True)
+    activities = ScopedPrimaryKeyRelatedField(
+        queryset=Activity.objects.all(), scope=activity_list, many=True, required=False
+    )
+    items_met = serializers.PrimaryKeyRelatedField(
+        queryset=StandardItem.objects.all(), many=True, required=False
+    )
+    decisions = EvaluationDecisionSerializer(many=True, read_only=True)
+    rating = serializers.ChoiceField(
+        choices=EvaluationRating.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("The published rating in force; empty until one is published."),
+    )
+    has_attachment = serializers.SerializerMethodField(
+        help_text=_("Whether a file is kept: GET …/attachment/ to read it.")
+    )
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "campaign",
+            "year",
+            "branch",
+            "region",
+            "items_met",
+            "met_count",
+            "item_count",
+            "self_assessment",
+            "activities",
+            "has_attachment",
+            "submitted_on",
+            "rating",
+            "decisions",
+            "created_at",
+        ]
+        read_only_fields = ["met_count", "item_count", "submitted_on", "rating", "created_at"]
+        # A re-submission names the same campaign and branch: the service replaces it.
+        validators = []
+
+    def get_has_attachment(self, evaluation) -> bool:
+        return bool(evaluation.attachment)
+
+
+class EvaluationDecideSerializer(serializers.Serializer):
+    """The level above's rating of a submitted self-assessment."""
+
+    rating = serializers.ChoiceField(
+        choices=EvaluationRating.choices, help_text=_("One of the campaign's scale.")
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Required when a published rating is corrected."),
+    )
+    publish = serializers.BooleanField(
+        required=False, default=False, help_text=_("Publish at once: the rating is final.")
     )

@@ -7,5 +7,9 @@ from life.api import views
 router = SimpleRouter()
 router.register("activities", views.ActivityViewSet, basename="activity")
 router.register("rectifications", views.RectificationViewSet, basename="rectification")
+router.register(
+    "evaluation-campaigns", views.EvaluationCampaignViewSet, basename="evaluation-campaign"
+)
+router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 
 urlpatterns = router.urls

@@ -1,20 +1,30 @@
-"""The branch-life endpoints: the activity ledger and the rectification cases."""
+"""The branch-life endpoints: the activity ledger, the rectification cases and the annual
+evaluation."""
 
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.access import Action
 from core.api.base import APPEND_ONLY, NO_DELETE, AttachmentMixin, ScopedViewSet
 from life.api import serializers as s
-from life.filtersets import ActivityFilterSet, RectificationFilterSet
-from life.models import Activity, RectificationCase
-from life.selectors import activity_list, rectification_list
+from life.filtersets import (
+    ActivityFilterSet,
+    EvaluationCampaignFilterSet,
+    EvaluationFilterSet,
+    RectificationFilterSet,
+)
+from life.models import Activity, Evaluation, EvaluationCampaign, RectificationCase
+from life.selectors import activity_list, campaign_list, evaluation_list, rectification_list
 from life.services import (
     activity_record,
     activity_update,
+    evaluation_campaign_open,
+    evaluation_decide,
+    evaluation_publish,
+    evaluation_submit,
     rectification_close,
     rectification_open,
     rectification_progress_record,
@@ -78,3 +88,45 @@ class RectificationViewSet(AttachmentMixin, ScopedViewSet):
         with transaction.atomic():
             closed = rectification_close(case=case, user=request.user, **payload.validated_data)
         return Response(self.get_serializer(self.reload(closed)).data)
+
+
+class EvaluationCampaignViewSet(ScopedViewSet):
+    """A year's evaluation of the branches of a level below a region; opening one enrols
+    them. Campaigns of the regions above are listed, read only."""
+
+    http_method_names = APPEND_ONLY
+    queryset = EvaluationCampaign.objects.all()
+    selector = campaign_list
+    serializer_class = s.EvaluationCampaignSerializer
+    filterset_class = EvaluationCampaignFilterSet
+    create_service = evaluation_campaign_open
+
+
+class EvaluationViewSet(AttachmentMixin, ScopedViewSet):
+    """Branches' self-assessments (POST submits one, again until it is rated) and the
+    ratings of the level above: ``decide`` drafts or publishes one, ``publish`` publishes the
+    draft; a published rating is final, corrected by a new decision with its reason."""
+
+    http_method_names = APPEND_ONLY
+    queryset = Evaluation.objects.all()
+    selector = evaluation_list
+    serializer_class = s.EvaluationSerializer
+    filterset_class = EvaluationFilterSet
+    create_service = evaluation_submit
+    access_actions = {"decide": Action.APPROVE, "publish": Action.APPROVE}
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("decisions", "items_met", "activities")
+
+    @extend_schema(request=s.EvaluationDecideSerializer, responses={200: s.EvaluationSerializer})
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """The level above rates the self-assessment (a draft unless ``publish``); answers
+        the evaluation."""
+        return self.act(evaluation_decide, s.EvaluationDecideSerializer, "evaluation")
+
+    @extend_schema(request=None, responses={200: s.EvaluationSerializer})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Publish the drafted rating: it is final; answers the evaluation."""
+        return self.act(evaluation_publish, serializers.Serializer, "evaluation")

@@ -1,23 +1,32 @@
 """Branch life in the demo: what the default standard requires, and a year of activities of
 Ji'an's township branches, with the gaps real ledgers have (some branches keep every theme
-day, weak ones skip most; some entries come in weeks late); and the rectification of weak
-branches: one case accepted, one overdue, one in progress."""
+day, weak ones skip most; some entries come in weeks late); the rectification of weak
+branches: one case accepted, one overdue, one in progress; and the annual evaluation of the
+last two years, rated and published, with this year's open in one county."""
 
 import datetime
 import random
 from datetime import date as Date
 
-from life.choices import RectificationSource, RequirementFrequency
+from life.choices import (
+    EvaluationRating,
+    EvaluationScale,
+    RectificationSource,
+    RequirementFrequency,
+)
 from life.models import (
     Activity,
     ActivityKind,
+    Evaluation,
+    EvaluationCampaign,
+    EvaluationDecision,
     RectificationCase,
     RectificationProgress,
     Requirement,
 )
 from life.rules import is_late, periods
-from orgs.choices import BranchKind, BranchRating, BranchStatus
-from orgs.models import Branch, Standard
+from orgs.choices import BranchKind, BranchRating, BranchStatus, RegionLevel
+from orgs.models import Branch, Standard, StandardItem
 from portal.demo.facts import CITY, day_between
 from portal.demo.plan import Plan
 
@@ -40,6 +49,18 @@ SUMMARIES = {
 }
 
 
+#: The county whose campaign of this year is open in the demo (青原区).
+QINGYUAN = "360803"
+SELF_ASSESSMENT = "全年按要求开展主题活动日和理事会，组织会员和志愿者培训，台账齐全。"
+COMMENTS = {
+    EvaluationRating.STARS_5: "组织健全，活动经常，台账规范，示范作用明显",
+    EvaluationRating.STARS_4: "各项工作开展较好，台账基本齐全",
+    EvaluationRating.STARS_3: "基本达到要求，部分季度活动缺失",
+    EvaluationRating.STARS_2: "活动开展不经常，台账不全，需加强",
+    EvaluationRating.STARS_1: "班子不健全，组织生活不正常，列为软弱涣散组织限期整顿",
+}
+
+
 class Activities:
     """Plans the requirements (when the standard has none) and the year of activities."""
 
@@ -51,9 +72,10 @@ class Activities:
         standard: Standard | None,
         kinds: dict[str, ActivityKind],
         required: bool,
+        items: list[StandardItem] = (),
     ):
         self.rng, self.plan, self.standard, self.kinds = rng, plan, standard, kinds
-        self.required = required
+        self.required, self.items = required, list(items)
 
     def hold_all(self) -> None:
         if self.standard is None or not all(name in self.kinds for name, *_ in REQUIRED):
@@ -72,6 +94,7 @@ class Activities:
             if self._keeps_a_ledger(branch):
                 self.ledger(branch, diligence=self._diligence(branch))
         self.rectify()
+        self.evaluate()
 
     def rectify(self) -> None:
         """Two weak township branches of Ji'an under rectification (one past its deadline,
@@ -123,6 +146,88 @@ class Activities:
                     self.plan.rectification_progress.append(
                         RectificationProgress(case=case, recorded_on=day, note=note)
                     )
+
+    def evaluate(self) -> None:
+        """Each county of Ji'an rates its township branches in the last two years (five stars
+        for the model ones, one for the weak, between for the rest), one rating corrected;
+        this year 青原区's campaign is open, half its self-assessments waiting for review."""
+        townships = [
+            b
+            for b in self.plan.branches
+            if self._keeps_a_ledger(b) and b.status == BranchStatus.ACTIVE
+        ]
+        counties = sorted({b.region_id[:6] for b in townships})
+        corrected = False
+        for year in (YEAR - 1, YEAR, YEAR + 1):
+            for county in counties if year <= YEAR else [QINGYUAN]:
+                campaign = EvaluationCampaign(
+                    year=year,
+                    region_id=county,
+                    level=RegionLevel.TOWNSHIP,
+                    standard=self.standard,
+                    scale=EvaluationScale.STARS,
+                    self_assessment_due=Date(year, 12, 20),
+                )
+                self.plan.evaluation_campaigns.append(campaign)
+                for n, branch in enumerate(b for b in townships if b.region_id[:6] == county):
+                    if year > YEAR and n % 2:
+                        submitted = None  # not yet
+                    else:
+                        submitted = Date(year, 12, 10) if year <= YEAR else Date(year, 11, 20)
+                    rating = self._rating(branch, year) if year <= YEAR else ""
+                    evaluation = self._evaluation(campaign, branch, submitted, rating)
+                    if not rating:
+                        continue
+                    published = Date(year + 1, 1, 20)
+                    decision = EvaluationDecision(
+                        evaluation=evaluation,
+                        rating=rating,
+                        comment=COMMENTS[rating],
+                        published_on=published,
+                    )
+                    self.plan.decisions.append(decision)
+                    if not corrected and year == YEAR and rating == EvaluationRating.STARS_3:
+                        corrected = True
+                        evaluation.rating = EvaluationRating.STARS_4
+                        self.plan.corrections.append(
+                            EvaluationDecision(
+                                evaluation=evaluation,
+                                rating=EvaluationRating.STARS_4,
+                                comment=COMMENTS[EvaluationRating.STARS_4],
+                                reason="复核时补充了第四季度的理事会和培训台账",
+                                corrects=decision,
+                                published_on=published + datetime.timedelta(days=21),
+                            )
+                        )
+
+    def _rating(self, branch: Branch, year: int) -> str:
+        if branch.rating == BranchRating.WEAK:
+            return EvaluationRating.STARS_1 if year == YEAR else EvaluationRating.STARS_2
+        if branch.rating == BranchRating.MODEL:
+            return EvaluationRating.STARS_5
+        return self.rng.choice(
+            [EvaluationRating.STARS_4] * 5 + [EvaluationRating.STARS_3] * 4
+            + [EvaluationRating.STARS_2]
+        )  # fmt: skip
+
+    def _evaluation(self, campaign, branch, submitted, rating) -> Evaluation:
+        met = len(self.items) if rating in ("stars_5", "stars_4") else self.rng.randint(2, 4)
+        evaluation = Evaluation(
+            campaign=campaign,
+            branch=branch,
+            met_count=min(met, len(self.items)) if submitted else 0,
+            item_count=len(self.items),
+            self_assessment=SELF_ASSESSMENT if submitted else "",
+            submitted_on=submitted,
+            rating=rating,
+        )
+        self.plan.evaluations.append(evaluation)
+        if submitted:
+            self.plan.evaluation_items.extend(
+                Evaluation.items_met.through(evaluation=evaluation, standarditem=item)
+                for item in self.items[: evaluation.met_count]
+            )
+        return evaluation
 
     @staticmethod
     def _keeps_a_ledger(branch: Branch) -> bool:

@@ -50,5 +50,6 @@ class Builder(BranchesMixin, PeopleMixin):
             standard=self.standard,
             kinds=self.kinds,
             required=self.required,
+            items=self.items,
         ).hold_all()
         return self.plan

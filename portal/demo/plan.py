@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from django.db import models
 
 from funds.models import Campaign, Donation, Donor, Fund, Spending
-from life.models import Activity, RectificationCase, RectificationProgress, Requirement
+from life.models import (
+    Activity,
+    Evaluation,
+    EvaluationCampaign,
+    EvaluationDecision,
+    RectificationCase,
+    RectificationProgress,
+    Requirement,
+)
 from members.models import (
     Member,
     MembershipEvent,
@@ -42,6 +50,11 @@ class Plan:
     activities: list[Activity] = field(default_factory=list)
     rectifications: list[RectificationCase] = field(default_factory=list)
     rectification_progress: list[RectificationProgress] = field(default_factory=list)
+    evaluation_campaigns: list[EvaluationCampaign] = field(default_factory=list)
+    evaluations: list[Evaluation] = field(default_factory=list)
+    evaluation_items: list[models.Model] = field(default_factory=list)
+    decisions: list[EvaluationDecision] = field(default_factory=list)
+    corrections: list[EvaluationDecision] = field(default_factory=list)
 
     def batches(self) -> Iterator[tuple[type[models.Model], list]]:
         """(model, records) in dependency order: a record's parents are written before it."""
@@ -66,6 +79,11 @@ class Plan:
         yield Activity, self.activities
         yield RectificationCase, self.rectifications
         yield RectificationProgress, self.rectification_progress
+        yield EvaluationCampaign, self.evaluation_campaigns
+        yield Evaluation, self.evaluations
+        yield Evaluation.items_met.through, self.evaluation_items
+        yield EvaluationDecision, self.decisions
+        yield EvaluationDecision, self.corrections  # after the decisions they correct
 
     @property
     def branches(self) -> list[Branch]:

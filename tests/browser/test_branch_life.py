@@ -1,6 +1,6 @@
 """Branch life in Chromium, on a desk and on a phone: a staffer records an activity (entered
 late, it is flagged, not refused), opens a rectification case for a weak branch, adds its
-progress, and the county accepts it."""
+progress, and the county accepts it; the county rates a branch's self-assessment."""
 
 import datetime
 
@@ -9,10 +9,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from life.models import Activity, ActivityKind, RectificationCase
+from life.services import evaluation_campaign_open, evaluation_submit
 from orgs.choices import BranchRating
-from orgs.models import Branch
-from tests.conftest import TIANYU
-from tests.factories import BranchFactory
+from orgs.models import Branch, Region
+from tests.conftest import QINGYUAN, TIANYU
+from tests.factories import BranchFactory, StandardFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,4 +82,55 @@ def test_a_weak_branch_is_rectified_and_the_county_accepts_it(
     assert (case.closed_on, case.accepted_by) == (TODAY, county_staff)
     assert case.progress.get().note == "已补选理事 2 名"
     assert Branch.objects.get(pk=branch.pk).rating == BranchRating.NORMAL
+    assert [p for p in page_problems if "404 (Not Found)" not in p] == []
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_the_county_rates_a_branchs_self_assessment(
+    page, live_server, log_in, screenshot, page_problems, county_staff, viewport
+):
+    branch = BranchFactory(region_id=TIANYU, name="天玉镇红十字会")
+    standard = StandardFactory(items=4)
+    campaign = evaluation_campaign_open(
+        year=TODAY.year,
+        region=Region.objects.get(code=QINGYUAN),
+        level="township",
+        standard=standard,
+        scale="stars",
+        self_assessment_due=TODAY,
+    )
+    evaluation = evaluation_submit(
+        campaign=campaign,
+        branch=branch,
+        items_met=standard.items.all()[:3],
+        self_assessment="全年按月开展主题活动日，台账齐全",
+    )
+    page.set_viewport_size(VIEWPORTS[viewport])
+    log_in(county_staff)
+    # Waiting for the county's rating: on its to-do, linked to the list.
+    page.goto(f"{live_server.url}/")
+    item = page.locator("[data-todo=evaluations_to_review]")
+    expect(item).to_contain_text("1")
+    item.locator("a").first.click()
+    expect(page.locator("#result_list")).to_contain_text("天玉镇红十字会")
+    page.locator("#result_list a", has_text="天玉镇红十字会").first.click()
+    expect(page.locator("#id_decision")).to_be_visible()
+    page.select_option("#id_decision", label="四星")
+    page.fill("#id_comment", "各项工作开展较好")
+    page.check("#id_publish")
+    screenshot(f"{viewport}-rate")
+    page.locator("input[name='_save']").click()
+    expect(page.locator(".messagelist")).to_contain_text("成功")
+    evaluation.refresh_from_db()
+    assert evaluation.rating == "stars_4"
+    decision = evaluation.decisions.get()
+    assert (decision.published_on, decision.decided_by) == (TODAY, county_staff)
+    # Published: the decision is listed, and a change now asks for its reason.
+    page.goto(f"{live_server.url}/admin/life/evaluation/{evaluation.pk}/change/")
+    expect(page.locator("#decisions-group")).to_contain_text("各项工作开展较好")
+    page.select_option("#id_decision", label="三星")
+    page.locator("input[name='_save']").click()
+    expect(page.locator(".errorlist")).to_contain_text("更正的理由")
+    screenshot(f"{viewport}-correction-refused")
+    assert evaluation.decisions.count() == 1
     assert [p for p in page_problems if "404 (Not Found)" not in p] == []

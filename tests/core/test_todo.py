@@ -27,6 +27,8 @@ ITEMS = [
     "service_records_pending",
     "activities_due",
     "rectifications_due",
+    "self_assessments_due",
+    "evaluations_to_review",
     "imports_unconfirmed",
     "imports_finished_unseen",
     "exports_ready",
@@ -94,9 +96,10 @@ def test_nothing_waiting_is_listed_as_done(county_staff):
 def test_each_item_is_one_query(county_staff, django_assert_num_queries):
     ServiceRecordFactory()
     # 1 branches not assessed this year, 2 service records pending, 3 branches with
-    # activities due this month, 4 rectifications overdue or due soon, 5 the user's dry
-    # runs, 6 the user's imports finished since last opened, 7 the user's exports ready.
-    with django_assert_num_queries(7):
+    # activities due this month, 4 rectifications overdue or due soon, 5 self-assessments
+    # not submitted, 6 self-assessments to rate, 7 the user's dry runs, 8 the user's imports
+    # finished since last opened, 9 the user's exports ready.
+    with django_assert_num_queries(9):
         todo.todo_list(user=county_staff)
 
 

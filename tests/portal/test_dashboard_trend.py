@@ -177,8 +177,9 @@ def test_dashboard_queries_stay_fixed_when_the_years_double(
         # and the members and township coverage at the end of each of them, 15 the
         # ancestors for the breadcrumbs, 16 branches registered at the region, 17 the
         # user's region in the header, 18 whether a unit opened or closed since the end of
-        # YEAR (a past year), 19 the rectification cases per child (branch life).
-        with django_assert_num_queries(19):
+        # YEAR (a past year), 19 the rectification cases per child (branch life), 20 the
+        # evaluation ratings of YEAR and the year before.
+        with django_assert_num_queries(20):
             return client.get(reverse("portal:region_dashboard", args=[JIAN]), {"year": YEAR})
 
     for year in YEARS:
@@ -204,12 +205,13 @@ def test_home_of_staff_adds_one_query_per_to_do_item(
 ):
     client.force_login(county_staff)
     assert Region.objects.filter(code=QINGYUAN).exists()
-    # 1 session, 2 user, 3-9 the to-do: branches not assessed this year, service records
+    # 1 session, 2 user, 3-11 the to-do: branches not assessed this year, service records
     # pending, branches with activities due this month, rectifications overdue or due soon,
-    # the user's dry runs, the user's imports finished unseen, the user's exports ready; 10
-    # the latest year with donations, 11-20 the rollup, 21 the months and the five years, 22
-    # the ancestors, 23 branches registered at the county, 24 the user's region in the
-    # header, 25 the rectification cases per child (branch life).
-    with django_assert_num_queries(25):
+    # self-assessments not submitted, self-assessments to rate, the user's dry runs, the
+    # user's imports finished unseen, the user's exports ready; 12 the latest year with
+    # donations, 13-22 the rollup, 23 the months and the five years, 24 the ancestors, 25
+    # branches registered at the county, 26 the user's region in the header, 27 the
+    # rectification cases per child (branch life), 28 the evaluation ratings.
+    with django_assert_num_queries(28):
         response = client.get(reverse("portal:home"))
-    assert len(response.context["todo"]) == 7
+    assert len(response.context["todo"]) == 9

@@ -23,7 +23,7 @@ from rest_framework.test import APIClient
 from core.access import Action, can
 from core.api.filters import IdFilter, RegionCodeFilter, RegionFilter, SearchFilter
 from funds.models import Campaign, Donation, Donor, Fund
-from life.models import ActivityKind
+from life.models import Activity, ActivityKind, EvaluationCampaign
 from members.models import Member, Volunteer, VolunteerTeam
 from orgs.models import Branch, Region, Standard, StandardItem
 from tests.security.world import OWN, build_world, fingerprint
@@ -137,6 +137,21 @@ def create_payloads(world):
             "measures": "新措施",
             "responsible": "新责任人",
             "deadline": "2099-12-31",
+        },
+        "evaluation-campaign": {
+            "year": 2025,
+            "region": OWN,
+            "level": "township",
+            "standard": standard.pk,
+            "scale": "grades",
+            "self_assessment_due": "2025-12-31",
+        },
+        "evaluation": {
+            "campaign": own[EvaluationCampaign][0].pk,
+            "branch": branch.pk,
+            "items_met": [own[StandardItem][0].pk],
+            "activities": [own[Activity][0].pk],
+            "self_assessment": "新自评",
         },
     }
 

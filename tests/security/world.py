@@ -23,12 +23,16 @@ from life.models import (
     Activity,
     ActivityKind,
     DueBranch,
+    EvaluationCampaign,
     RectificationCase,
     RectificationProgress,
     Requirement,
 )
 from life.services import (
     activity_record,
+    evaluation_campaign_open,
+    evaluation_decide,
+    evaluation_submit,
     rectification_close,
     rectification_open,
     rectification_progress_record,
@@ -55,7 +59,7 @@ SIBLING = "360802"
 CITY = "3608"
 #: Readable (and linkable) from below: organized above, used below (campaigns, and the
 #: standards a region is assessed by); never changed from below.
-READ_ABOVE = {Campaign, Standard, StandardItem, ActivityKind, Requirement}
+READ_ABOVE = {Campaign, Standard, StandardItem, ActivityKind, Requirement, EvaluationCampaign}
 
 
 @dataclass
@@ -171,6 +175,28 @@ def build_place(tag: str, county: str, *, city_level: bool = False) -> Place:
     case = rectification_close(
         case=case, evidence=sentinel, closed_on=datetime.date(2024, 6, 1), user=None
     )
+    # The year's evaluation: a county's of its townships' branches, or for the city's branch
+    # a national one of city-level branches; a decision drafted, not published (the matrix
+    # submits the self-assessment again).
+    campaign_year = evaluation_campaign_open(
+        year=2024,
+        region=None if city_level else Region.objects.get(code=county),
+        level="city" if city_level else "township",
+        standard=standard,
+        scale="stars",
+        self_assessment_due=datetime.date(2024, 12, 31),
+        note=sentinel,
+    )
+    evaluation = evaluation_submit(
+        campaign=campaign_year,
+        branch=branch,
+        items_met=standard.items.all()[:2],
+        self_assessment=sentinel,
+        activities=[activity],
+        user=user,
+    )
+    evaluation.attachment.save("自评.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    decision = evaluation_decide(evaluation=evaluation, rating="stars_4", comment=sentinel)
     place = Place(tag, county, township, sentinel)
     _import_job(place, user)
     for instance in (
@@ -192,6 +218,9 @@ def build_place(tag: str, county: str, *, city_level: bool = False) -> Place:
         activity,
         case,
         progress,
+        campaign_year,
+        evaluation,
+        decision,
         user,
         token,
         service,
