@@ -13,8 +13,13 @@ from django.db.models.functions import Left
 from django.utils import timezone
 
 from core.access import scope_of, visible_to, visible_with_regions_above
-from core.regions import CODE_LENGTHS, child_code_length
-from life.choices import EvaluationRating, EvaluationState, RectificationState
+from core.regions import CODE_LENGTHS, ancestor_codes, child_code_length
+from life.choices import (
+    EvaluationRating,
+    EvaluationState,
+    RectificationState,
+    RequirementFrequency,
+)
 from life.models import (
     Activity,
     ActivityKind,
@@ -24,7 +29,7 @@ from life.models import (
     Requirement,
     rectification_state,
 )
-from life.rules import expected_occurrences
+from life.rules import expected_occurrences, period_of
 from orgs.choices import BranchStatus
 from orgs.models import Branch, Region
 
@@ -318,3 +323,97 @@ def rating_distribution(*, user, code: str, year: int) -> list[RatingCount]:
         for rating, label in EvaluationRating.choices
         if rating in counts
     ]
+
+
+# A branch's year -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthCell:
+    """One month of a requirement on a branch's calendar: the activities of the kind held in
+    the month, and the state of the period the month falls in: ``met`` (the period's minimum
+    held), ``open`` (not met, the period not over), ``missed`` (not met, over) or ``none``
+    (the branch did not exist then, or the month is to come)."""
+
+    month: int
+    held: int
+    state: str
+
+
+@dataclass(frozen=True)
+class RequirementCalendar:
+    kind_name: str
+    frequency: str
+    minimum: int
+    months: list[MonthCell]
+
+    @property
+    def frequency_label(self) -> str:
+        return str(RequirementFrequency(self.frequency).label)
+
+
+def branch_calendar(*, branch: Branch, year: int) -> list[RequirementCalendar]:
+    """The requirements that apply to ``branch`` with, month by month of ``year``, what it
+    held and whether the period was met (two queries): the heatmap of its branch page."""
+    codes = [*ancestor_codes(branch.region_id), branch.region_id]
+    requirements = (
+        Requirement.objects.filter(
+            Q(standard__region__isnull=True) | Q(standard__region_id__in=codes)
+        )
+        .select_related("kind")
+        .order_by("kind__name", "id")
+    )
+    held: dict[tuple[int, int], int] = {}
+    for kind_id, month, count in (
+        Activity.objects.filter(branch=branch, held_on__year=year)
+        .values_list("kind_id", "held_on__month")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        held[(kind_id, month)] = count
+    today = timezone.localdate()
+    calendars = []
+    for requirement in requirements:
+        cells = []
+        for month in range(1, 13):
+            period = period_of(requirement.frequency, date(year, month, 1))
+            owed = expected_occurrences(
+                frequency=requirement.frequency,
+                minimum=requirement.minimum,
+                start=period.start,
+                end=period.end,
+                status=branch.status,
+                founded_on=branch.founded_on,
+                dissolved_on=branch.dissolved_on,
+            )
+            in_period = sum(
+                held.get((requirement.kind_id, m), 0)
+                for m in range(period.start.month, period.end.month + 1)
+            )
+            if not owed or date(year, month, 1) > today:
+                state = "none"
+            elif in_period >= requirement.minimum:
+                state = "met"
+            else:
+                state = "open" if period.end >= today else "missed"
+            cells.append(MonthCell(month, held.get((requirement.kind_id, month), 0), state))
+        calendars.append(
+            RequirementCalendar(
+                requirement.kind.name, requirement.frequency, requirement.minimum, cells
+            )
+        )
+    return calendars
+
+
+def branch_evaluations(*, branch: Branch) -> list[Evaluation]:
+    """The branch's evaluations, latest year first, with their campaign (one query)."""
+    return list(
+        Evaluation.objects.filter(branch=branch)
+        .select_related("campaign", "campaign__region")
+        .order_by("-campaign__year", "-id")
+    )
+
+
+def branch_rectifications(*, branch: Branch) -> list[RectificationCase]:
+    """The branch's rectification cases, latest first (one query)."""
+    return list(RectificationCase.objects.filter(branch=branch).order_by("-opened_on", "-id"))

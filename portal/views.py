@@ -149,11 +149,15 @@ def search(request):
 @require_GET
 @login_required
 def branch_detail(request, pk: int):
-    """A branch: details, leadership, teams, members, money, latest assessment."""
+    """A branch: details, leadership, teams, members, money, latest assessment, and its
+    branch life of a year (``?year=``; else the latest year of its ledger)."""
     branch = branch_get(user=request.user, pk=pk)
+    form = YearForm(request.GET)
+    year = form.selected_year() if form.is_bound else None
     context = {
         "branch": branch,
         "panels": dashboard.branch_panels(branch=branch),
+        "life": dashboard.branch_life_panel(branch=branch, year=year),
         "as_of": timezone.now(),
     }
     return render(request, "orgs/branch_detail.html", context)

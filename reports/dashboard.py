@@ -44,7 +44,16 @@ from core.summaries import Figure as DeclaredFigure
 from funds.choices import DonationKind, SpendingCategory
 from funds.models import Donation
 from funds.summaries import CountyDonationSummary, DonationMonthSummary, DonationSummary
-from life.selectors import RectificationCounts, rating_distribution, rectification_counts
+from life.models import Activity, Evaluation, RectificationCase
+from life.selectors import (
+    RectificationCounts,
+    RequirementCalendar,
+    branch_calendar,
+    branch_evaluations,
+    branch_rectifications,
+    rating_distribution,
+    rectification_counts,
+)
 from members.choices import PositionRole
 from members.models import Member, Position, VolunteerTeam
 from members.summaries import MEMBERS_AT_YEAR_END, CountyServiceHoursSummary, ServiceHoursSummary
@@ -789,6 +798,31 @@ def branch_panels(*, branch: Branch) -> BranchPanels:
             .with_status()
             .order_by("-received_on", "-id")[:RECENT_DONATIONS]
         ),
+    )
+
+
+@dataclass(frozen=True)
+class BranchLife:
+    """A branch's 组织生活 on its page: its requirements month by month of a year, its
+    evaluations and its rectification cases."""
+
+    year: int
+    calendar: list[RequirementCalendar]
+    evaluations: list[Evaluation]
+    rectifications: list[RectificationCase]
+
+
+def branch_life_panel(*, branch: Branch, year: int | None = None) -> BranchLife:
+    """The branch's life in ``year``, by default the latest year of its ledger, else this
+    year (four or five queries)."""
+    if year is None:
+        latest = Activity.objects.filter(branch=branch).aggregate(latest=Max("held_on"))
+        year = (latest["latest"] or timezone.localdate()).year
+    return BranchLife(
+        year=year,
+        calendar=branch_calendar(branch=branch, year=year),
+        evaluations=branch_evaluations(branch=branch),
+        rectifications=branch_rectifications(branch=branch),
     )
 
 

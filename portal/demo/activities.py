@@ -157,6 +157,12 @@ class Activities:
             if self._keeps_a_ledger(b) and b.status == BranchStatus.ACTIVE
         ]
         counties = sorted({b.region_id[:6] for b in townships})
+        required = {self.kinds[name].pk for name, *_ in REQUIRED}
+        self._held: dict[int, int] = {}
+        for activity in self.plan.activities:
+            if activity.kind.pk in required:
+                key = id(activity.branch)
+                self._held[key] = self._held.get(key, 0) + 1
         corrected = False
         for year in (YEAR - 1, YEAR, YEAR + 1):
             for county in counties if year <= YEAR else [QINGYUAN]:
@@ -201,10 +207,17 @@ class Activities:
                         )
 
     def _rating(self, branch: Branch, year: int) -> str:
+        """The model branches five stars, the weak one (two the year before); the others by
+        the share of the year's required activities they held (a draw the year before)."""
         if branch.rating == BranchRating.WEAK:
             return EvaluationRating.STARS_1 if year == YEAR else EvaluationRating.STARS_2
         if branch.rating == BranchRating.MODEL:
             return EvaluationRating.STARS_5
+        if year == YEAR:
+            share = self._held.get(id(branch), 0) / (12 + 4 + 4 + 1)
+            if share >= 0.85:
+                return EvaluationRating.STARS_4
+            return EvaluationRating.STARS_3 if share >= 0.6 else EvaluationRating.STARS_2
         return self.rng.choice(
             [EvaluationRating.STARS_4] * 5 + [EvaluationRating.STARS_3] * 4
             + [EvaluationRating.STARS_2]

@@ -681,8 +681,10 @@ def test_branch_page_queries_stay_fixed_when_its_records_double(
     def render():
         # 1 session, 2 user, 3 the branch with its region, parent and latest assessment,
         # 4 current positions, 5 teams with their volunteer counts, 6 member counts,
-        # 7 donation sums, 8 recent donations with donor and campaign, 9 the user's region.
-        with django_assert_num_queries(9):
+        # 7 donation sums, 8 recent donations with donor and campaign, 9 the latest year of
+        # its ledger, 10 the requirements that apply, 11 its activities per kind and month,
+        # 12 its evaluations, 13 its rectification cases, 14 the user's region.
+        with django_assert_num_queries(14):
             return client.get(f"/branches/{branch.pk}/")
 
     render()

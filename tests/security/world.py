@@ -147,7 +147,10 @@ def build_place(tag: str, county: str, *, city_level: bool = False) -> Place:
         attachment=SimpleUploadedFile("凭证.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
         user=user,
     )
-    kind = ActivityKind.objects.create(name=f"{sentinel}活动", region_id=county)
+    # The city's kinds are required of the counties' branches, whose pages name them: read
+    # below (READ_ABOVE), they carry no sentinel; a county's must never reach its sibling.
+    kind_name = f"{tag}活动" if city_level else f"{sentinel}活动"
+    kind = ActivityKind.objects.create(name=kind_name, region_id=county)
     requirement = Requirement.objects.create(standard=standard, kind=kind, frequency="monthly")
     activity = activity_record(
         branch=branch,
