@@ -37,6 +37,14 @@ class User(AbstractUser):
             "or the admin; it calls the API with the tokens an administrator issues it."
         ),
     )
+    todo_digest = models.BooleanField(
+        _("Weekly to-do email"),
+        default=True,
+        help_text=_(
+            "Once a week, an email of what waits in the user's region (staff and admins "
+            "with an email address); each user may turn it off."
+        ),
+    )
     password_changed_at = models.DateTimeField(
         _("Password set at"),
         null=True,

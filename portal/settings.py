@@ -20,6 +20,26 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "development-only-insecure-key-do-not-use-in-production"  # noqa: S105
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+# The portal's address, for the links of the emails it sends (the weekly to-do digest).
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000/")
+# Email: printed to the console in development and the demo (DEBUG on, EMAIL_HOST unset);
+# else sent by SMTP (a local relay unless EMAIL_HOST names one).
+_EMAIL_HOST = env.str("EMAIL_HOST", default="")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _EMAIL_HOST or "localhost",
+            "port": env.int("EMAIL_PORT", default=25),
+            "username": env.str("EMAIL_HOST_USER", default=""),
+            "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+            "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+        },
+    }
+    if _EMAIL_HOST or not DEBUG
+    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [

@@ -172,6 +172,8 @@ def sessions(request):
     if request.method == "POST":
         if "revoke" in request.POST:
             return _revoke_own_token(request, request.POST["revoke"])
+        if "digest" in request.POST:
+            return _set_digest(request, request.POST["digest"] == "on")
         return _end_sessions(request, request.POST.get("end", ""))
     mine = Session.objects.filter(user=request.user, expire_date__gt=timezone.now())
     current = request.session.session_key
@@ -192,6 +194,17 @@ def _end_sessions(request, end: str):
         raise Http404(_("No such session of yours."))
     count = Session.objects.filter(session_key__in=ended).delete()[0]
     messages.success(request, _("Sessions ended: %(count)d.") % {"count": count})
+    return redirect("portal:sessions")
+
+
+def _set_digest(request, on: bool):
+    """Turn the user's own weekly to-do email on or off."""
+    request.user.todo_digest = on
+    request.user.save(update_fields=["todo_digest"])
+    if on:
+        messages.success(request, _("The weekly to-do email is on."))
+    else:
+        messages.success(request, _("The weekly to-do email is off."))
     return redirect("portal:sessions")
 
 
