@@ -100,6 +100,8 @@ MODEL_ROLES: dict[str, dict[Action, tuple[str, ...]]] = {
     "life.evaluationcampaign": {Action.DELETE: ()},
     "life.evaluation": {Action.DELETE: ()},
     "life.evaluationdecision": {Action.DELETE: ()},
+    # Response targets are set by administrators for their region, like the standards.
+    "life.responsetarget": {Action.ADD: ADMINS, Action.CHANGE: ADMINS, Action.DELETE: ADMINS},
     # Accounts are managed by administrators (and never deleted: deactivated).
     "portal.user": {
         Action.VIEW: ACCOUNT_MANAGERS,
@@ -133,6 +135,7 @@ LISTED_ABOVE = frozenset(
         "life.activitykind",
         "life.requirement",
         "life.evaluationcampaign",
+        "life.responsetarget",
     }
 )
 #: Actions on a record that need the record inside the user's subtree (reading does not:

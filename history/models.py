@@ -21,12 +21,14 @@ from history import triggers
 from life.models import (
     Activity,
     ActivityKind,
+    CommunityRequest,
     Evaluation,
     EvaluationCampaign,
     EvaluationDecision,
     RectificationCase,
     RectificationProgress,
     Requirement,
+    ResponseTarget,
 )
 from members.models import (
     Member,
@@ -148,6 +150,8 @@ EvaluationEvent = _events(Evaluation)
 EvaluationItemsMetEvent = _events(Evaluation.items_met.through, name="EvaluationItemsMetEvent")
 EvaluationActivitiesEvent = _events(Evaluation.activities.through, name="EvaluationActivitiesEvent")
 EvaluationDecisionEvent = _events(EvaluationDecision)
+ResponseTargetEvent = _events(ResponseTarget)
+CommunityRequestEvent = _events(CommunityRequest)
 # The password hash never enters the history; sign-ins (last_login) are not changes.
 # The account model (settings.AUTH_USER_MODEL) is loaded: its app is installed before this one.
 UserEvent = _events(

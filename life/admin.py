@@ -20,6 +20,7 @@ from life.choices import EvaluationRating, EvaluationState, RectificationState
 from life.models import (
     Activity,
     ActivityKind,
+    CommunityRequest,
     DueBranch,
     Evaluation,
     EvaluationCampaign,
@@ -27,20 +28,25 @@ from life.models import (
     RectificationCase,
     RectificationProgress,
     Requirement,
+    ResponseTarget,
 )
-from life.rules import SCALE_RATINGS, is_level_above
+from life.rules import REQUEST_STEPS, SCALE_RATINGS, is_level_above
 from life.selectors import (
     activity_kind_list,
     activity_list,
     campaign_list,
     evaluation_list,
     rectification_list,
+    request_list,
     requirement_list,
+    response_target_list,
 )
 from life.services import (
     ACTIVITY_FIELDS,
     activity_record,
     activity_update,
+    community_request_record,
+    community_request_update,
     evaluation_campaign_open,
     evaluation_decide,
     evaluation_publish,
@@ -475,3 +481,64 @@ class EvaluationAdmin(AttachmentAdmin, ScopedAdmin):
     @admin.display(description=_("Download"))
     def attachment_file(self, evaluation):
         return self.attachment_link(evaluation)
+
+
+# Community requests (1310) --------------------------------------------------------------------
+
+
+@admin.register(ResponseTarget)
+class ResponseTargetAdmin(ScopedAdmin):
+    list_display = ["region", "contact_minutes", "on_site_minutes"]
+    list_select_related = ["region"]
+    search_fields = ["region__name"]
+    autocomplete_fields = ["region"]
+    selector = staticmethod(response_target_list)
+    reference_data = True
+
+
+class CommunityRequestForm(forms.ModelForm):
+    """Leaves the rules to the services (life.rules): each broken one shows at its field."""
+
+    def validate_constraints(self):
+        pass
+
+
+class OpenRequestFilter(admin.SimpleListFilter):
+    title = _("Resolved")
+    parameter_name = "resolved"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Not yet")), ("yes", _("Yes"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(resolved_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(CommunityRequest)
+class CommunityRequestAdmin(ScopedAdmin):
+    """A request is recorded when it comes in; its later steps are filled in here."""
+
+    selector = staticmethod(request_list)
+    create_service = staticmethod(community_request_record)
+    form = CommunityRequestForm
+    list_display = ["received_at", "region", "summary", "team", "contacted_at", "on_site_at"]
+    list_filter = [OpenRequestFilter, RegionFilter, year_filter("received_at")]
+    list_select_related = ["region", "team"]
+    date_hierarchy = "received_at"
+    search_fields = ["summary", "region__name"]
+    search_help_text = _("Part of the request or of the unit's name.")
+    autocomplete_fields = ["region", "team"]
+    fields = ["region", "team", "summary", "received_at", *REQUEST_STEPS, "recorded_by"]
+    readonly_fields = ["recorded_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is None else [*self.readonly_fields, "region"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        community_request_update(request=obj, user=request.user, **changed)

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters import ChoiceFilter, DateFilter, NumberFilter
+from django_filters import BooleanFilter, ChoiceFilter, DateFilter, NumberFilter
 
 from core.api.filters import (
     IdFilter,
@@ -13,7 +13,13 @@ from core.api.filters import (
     YearFilter,
 )
 from life.choices import EvaluationRating, EvaluationState, RectificationState
-from life.models import Activity, Evaluation, EvaluationCampaign, RectificationCase
+from life.models import (
+    Activity,
+    CommunityRequest,
+    Evaluation,
+    EvaluationCampaign,
+    RectificationCase,
+)
 
 
 class ActivityFilterSet(PortalFilterSet):
@@ -81,3 +87,21 @@ class EvaluationFilterSet(PortalFilterSet):
 
     def filter_state(self, queryset, name, value):
         return queryset.in_state(value)
+
+
+class CommunityRequestFilterSet(PortalFilterSet):
+    region = RegionFilter()
+    team = IdFilter(field_name="team")
+    year = YearFilter(field_name="received_at")
+    resolved = BooleanFilter(
+        field_name="resolved_at",
+        lookup_expr="isnull",
+        exclude=True,
+        help_text=_("Resolved or not."),
+    )
+    search = SearchFilter(lookups=("summary__icontains",))
+    ordering = OrderingFilter(fields=("received_at", "id"))
+
+    class Meta(PortalFilterSet.Meta):
+        model = CommunityRequest
+        fields = []

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pgtrigger
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -621,3 +621,106 @@ def evaluation_state(state: str) -> Q:
         EvaluationState.TO_REVIEW: Q(submitted_on__isnull=False, rating=""),
         EvaluationState.PUBLISHED: ~Q(rating=""),
     }[EvaluationState(state)]
+
+
+# Community requests (the "1310" response record) ----------------------------------------------
+
+
+class ResponseTargetQuerySet(RegionScopedQuerySet):
+    region_path = "region__code"
+
+
+class ResponseTarget(TimeStampedModel):
+    """The response targets of community requests at a region and below (the nearest region
+    above a request with targets sets its own; else life.rules.DEFAULT_TARGETS): the minutes
+    from a request's receipt to contact with the person responsible, and to someone on site."""
+
+    region = models.OneToOneField(
+        Region,
+        verbose_name=_("Region"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    contact_minutes = models.PositiveSmallIntegerField(_("Contacted within (minutes)"), default=3)
+    on_site_minutes = models.PositiveSmallIntegerField(_("On site within (minutes)"), default=10)
+
+    objects = ResponseTargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Response target")
+        verbose_name_plural = _("Response target")
+        ordering = ["region"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contact_minutes__gte=1) & Q(on_site_minutes__gte=1),
+                name="life_responsetarget_positive",
+                violation_error_message=_("A target is at least one minute."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.region}: {self.contact_minutes}/{self.on_site_minutes}"
+
+
+class CommunityRequestQuerySet(RegionScopedQuerySet):
+    region_path = "region__code"
+
+
+class CommunityRequest(TimeStampedModel):
+    """A resident's request for help at a grid or sub-community unit and how it was answered:
+    received, the person responsible contacted, someone on site, resolved (1310)."""
+
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("Grid or community unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        "members.VolunteerTeam",
+        verbose_name=_("Volunteer team that handled it"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    summary = models.CharField(_("Request"), max_length=200, validators=[validate_visible_text])
+    received_at = models.DateTimeField(_("Received at"))
+    contacted_at = models.DateTimeField(_("Person responsible contacted at"), null=True, blank=True)
+    on_site_at = models.DateTimeField(_("On site at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("Resolved at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = CommunityRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Community request")
+        verbose_name_plural = _("Community request")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contacted_at__isnull=True) | Q(contacted_at__gte=F("received_at")),
+                name="life_communityrequest_contacted_after_received",
+            ),
+            models.CheckConstraint(
+                condition=Q(on_site_at__isnull=True) | Q(on_site_at__gte=F("received_at")),
+                name="life_communityrequest_on_site_after_received",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=F("received_at")),
+                name="life_communityrequest_resolved_after_received",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "received_at"], name="life_request_region_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.region} {self.received_at:%Y-%m-%d %H:%M} {self.summary}"

@@ -313,3 +313,61 @@ def campaign_level_errors(*, region: str | None, level: str) -> list[str]:
         return []
     message = _("Choose a level below the campaign's region (a lower level).")
     return [coded(LEVEL_NOT_BELOW, message)]
+
+
+# Community requests (1310) --------------------------------------------------------------------
+
+#: Minutes from a request's receipt to contact with the person responsible, and to someone on
+#: site, where no region above the request sets its own (life.models.ResponseTarget): the
+#: "3" and "10" of 1310 (the "1", a resident knowing whom to call, precedes the receipt).
+DEFAULT_TARGETS = (3, 10)
+#: A request's steps in the order they happen, after its receipt.
+REQUEST_STEPS = ("contacted_at", "on_site_at", "resolved_at")
+
+STEP_BEFORE_RECEIPT = code(
+    "step_before_receipt", "A step of the request is timed before the request was received."
+)
+STEPS_OUT_OF_ORDER = code(
+    "steps_out_of_order", "A step of the request is timed before the step it follows."
+)
+TEAM_OUTSIDE_UNIT = code(
+    "team_outside_unit", "The volunteer team's branch lies beside or below the request's unit."
+)
+
+
+def request_time_errors(times: dict, *, now) -> dict[str, list[str]]:
+    """A request's times (``received_at`` and the ``REQUEST_STEPS`` recorded): none later
+    than now, each step not before the receipt nor before the step it follows."""
+    errors: dict[str, list[str]] = {}
+    received = times.get("received_at")
+    if received is not None and received > now:
+        errors["received_at"] = [coded(DATE_IN_FUTURE, _("The time cannot be later than now."))]
+    previous = None
+    for step in REQUEST_STEPS:
+        at = times.get(step)
+        if at is None:
+            continue
+        if at > now:
+            message = _("The time cannot be later than now.")
+            errors[step] = [coded(DATE_IN_FUTURE, message)]
+        elif received is not None and at < received:
+            message = _("This step cannot come before the request was received.")
+            errors[step] = [coded(STEP_BEFORE_RECEIPT, message)]
+        elif previous is not None and at < previous:
+            message = _("This step cannot come before the step it follows.")
+            errors[step] = [coded(STEPS_OUT_OF_ORDER, message)]
+        previous = at
+    return errors
+
+
+def team_errors(team_region: str | None, *, unit_region: str) -> list[str]:
+    """A team of a branch at the request's unit or a region above it answers it."""
+    if team_region is None or unit_region.startswith(team_region):
+        return []
+    message = _("Choose a volunteer team of a branch at the unit or a region above it.")
+    return [coded(TEAM_OUTSIDE_UNIT, message)]
+
+
+def within_target(seconds: float | None, minutes: int) -> bool | None:
+    """Whether a step came within its target (None when the step is not recorded)."""
+    return None if seconds is None else seconds <= minutes * 60

@@ -23,13 +23,15 @@ from life.choices import (
 from life.models import (
     Activity,
     ActivityKind,
+    CommunityRequest,
     Evaluation,
     EvaluationCampaign,
     RectificationCase,
     Requirement,
+    ResponseTarget,
     rectification_state,
 )
-from life.rules import expected_occurrences, period_of
+from life.rules import DEFAULT_TARGETS, expected_occurrences, period_of
 from orgs.choices import BranchStatus
 from orgs.models import Branch, Region
 
@@ -417,3 +419,115 @@ def branch_evaluations(*, branch: Branch) -> list[Evaluation]:
 def branch_rectifications(*, branch: Branch) -> list[RectificationCase]:
     """The branch's rectification cases, latest first (one query)."""
     return list(RectificationCase.objects.filter(branch=branch).order_by("-opened_on", "-id"))
+
+
+# Community requests (1310) --------------------------------------------------------------------
+
+
+def request_list(*, user) -> QuerySet[CommunityRequest]:
+    """The community requests of the units the user sees, with their unit and team."""
+    return visible_to(user, CommunityRequest.objects.select_related("region", "team"))
+
+
+def response_target_list(*, user) -> QuerySet[ResponseTarget]:
+    """Response targets set at the user's region, above it or within it."""
+    return visible_with_regions_above(user, ResponseTarget.objects.select_related("region"))
+
+
+@dataclass(frozen=True)
+class StepFigures:
+    """One step of the requests of a region: how many recorded it, the median and 90th
+    percentile of the minutes from the receipt to it, and the share within its target
+    (None where no request recorded it, or it has no target)."""
+
+    recorded: int
+    median_minutes: Decimal | None
+    p90_minutes: Decimal | None
+    within_target: Decimal | None
+
+
+@dataclass(frozen=True)
+class ResponseFigures:
+    """The requests of a region (``code`` None: the region asked for, all its children
+    together) received in a year."""
+
+    code: str | None
+    name: str
+    count: int
+    contacted: StepFigures
+    on_site: StepFigures
+    resolved: StepFigures
+
+
+_RESPONSE_SQL = """
+WITH req AS (
+    SELECT left(r.region_id, %s) AS child,
+           extract(epoch FROM r.contacted_at - r.received_at) AS contacted,
+           extract(epoch FROM r.on_site_at - r.received_at) AS on_site,
+           extract(epoch FROM r.resolved_at - r.received_at) AS resolved,
+           coalesce(t.contact_minutes, %s) * 60 AS contacted_target,
+           coalesce(t.on_site_minutes, %s) * 60 AS on_site_target
+      FROM ({requests}) r
+      LEFT JOIN LATERAL (
+          SELECT contact_minutes, on_site_minutes FROM life_responsetarget t
+           WHERE r.region_id LIKE t.region_id || '%%'
+           ORDER BY length(t.region_id) DESC LIMIT 1) t ON true
+)
+SELECT GROUPING(child) = 1 AS whole, child,
+       coalesce((SELECT name FROM orgs_region WHERE code = child), ''),
+       count(*),
+       count(contacted), percentile_cont(0.5) WITHIN GROUP (ORDER BY contacted),
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY contacted),
+       count(*) FILTER (WHERE contacted <= contacted_target),
+       count(on_site), percentile_cont(0.5) WITHIN GROUP (ORDER BY on_site),
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY on_site),
+       count(*) FILTER (WHERE on_site <= on_site_target),
+       count(resolved), percentile_cont(0.5) WITHIN GROUP (ORDER BY resolved),
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY resolved)
+  FROM req
+ GROUP BY ROLLUP (child)
+ ORDER BY whole DESC, child
+"""
+
+
+def response_figures(*, user, code: str, year: int) -> list[ResponseFigures]:
+    """The requests received in ``year`` at the units of the region ``code``'s subtree the
+    user sees: first the whole region, then each child region with requests; one query.
+    Each request is judged against the targets of the nearest region above it that sets
+    them (life.rules.DEFAULT_TARGETS where none does)."""
+    requests = (
+        request_list(user=user)
+        .within(code)
+        .filter(received_at__year=year)
+        .values("region_id", "received_at", "contacted_at", "on_site_at", "resolved_at")
+        .order_by()
+    )
+    requests_sql, requests_params = requests.query.sql_with_params()
+    params = [child_code_length(code), *DEFAULT_TARGETS, *requests_params]
+    with connection.cursor() as cursor:
+        cursor.execute(_RESPONSE_SQL.format(requests=requests_sql), params)
+        rows = cursor.fetchall()
+    return [_response_row(row, code=code) for row in rows]
+
+
+def _response_row(row: tuple, *, code: str) -> ResponseFigures:
+    whole, child, name, count, *steps = row
+    contacted, on_site, resolved = steps[0:4], steps[4:8], [*steps[8:11], None]
+    return ResponseFigures(
+        code=None if whole else child,
+        name=name,
+        count=count,
+        contacted=_step(*contacted),
+        on_site=_step(*on_site),
+        resolved=_step(*resolved),
+    )
+
+
+def _step(recorded: int, median, p90, within: int | None) -> StepFigures:
+    def minutes(seconds) -> Decimal | None:
+        return None if seconds is None else (Decimal(seconds) / 60).quantize(Decimal("0.1"))
+
+    share = None
+    if within is not None and recorded:
+        share = (Decimal(within) / recorded).quantize(Decimal("0.0001"))
+    return StepFigures(recorded, minutes(median), minutes(p90), share)

@@ -24,6 +24,7 @@ from life.choices import RectificationSource
 from life.models import (
     Activity,
     ActivityKind,
+    CommunityRequest,
     Evaluation,
     EvaluationCampaign,
     EvaluationDecision,
@@ -37,6 +38,7 @@ from life.rules import (
     EVIDENCE_NOT_OF_BRANCH,
     NOT_SUBMITTED,
     NOTHING_TO_PUBLISH,
+    REQUEST_STEPS,
     acceptance_errors,
     branch_rating_for,
     campaign_branch_errors,
@@ -48,7 +50,9 @@ from life.rules import (
     is_late,
     kind_errors,
     rating_errors,
+    request_time_errors,
     review_errors,
+    team_errors,
 )
 from orgs.choices import CODE_LENGTH, BranchRating, BranchStatus
 from orgs.models import Branch, Region, Standard, StandardItem
@@ -447,3 +451,64 @@ def _publish(evaluation: Evaluation, decision: EvaluationDecision) -> None:
     if RectificationCase.objects.open().filter(branch_id=evaluation.branch_id).exists():
         standing = BranchRating.WEAK
     Branch.objects.filter(pk=evaluation.branch_id).exclude(rating=standing).update(rating=standing)
+
+
+# Community requests (1310) ------------------------------------------------------------------
+
+#: A request's fields its record may fill in later or correct (its unit stays).
+REQUEST_FIELDS = ("team", "summary", "received_at", *REQUEST_STEPS)
+
+
+@transaction.atomic
+def community_request_record(
+    *,
+    region: Region,
+    summary: str,
+    received_at,
+    contacted_at=None,
+    on_site_at=None,
+    resolved_at=None,
+    team=None,
+    user: User | None = None,
+) -> CommunityRequest:
+    """Record a resident's request at a grid or community unit, with the steps known so far
+    (the others are filled in later with ``community_request_update``)."""
+    check_write_scope(user=user, code=region.code, field="region")
+    request = CommunityRequest(
+        region=region,
+        team=team,
+        summary=summary.strip(),
+        received_at=received_at,
+        contacted_at=contacted_at,
+        on_site_at=on_site_at,
+        resolved_at=resolved_at,
+        recorded_by=user,
+    )
+    _check_request(request)
+    request.save()
+    return request
+
+
+@transaction.atomic
+def community_request_update(
+    *, request: CommunityRequest, user: User | None = None, **fields
+) -> CommunityRequest:
+    """Fill in a request's later steps, or correct it; the same rules as at its record."""
+    check_write_scope(user=user, code=request.region_id, field="region")
+    reject_unknown_fields(fields, frozenset(REQUEST_FIELDS))
+    for name, value in fields.items():
+        setattr(request, name, value.strip() if isinstance(value, str) else value)
+    _check_request(request)
+    request.save()
+    return request
+
+
+def _check_request(request: CommunityRequest) -> None:
+    times = {name: getattr(request, name) for name in ("received_at", *REQUEST_STEPS)}
+    errors = request_time_errors(times, now=timezone.now())
+    team_region = request.team.region_code if request.team_id else None
+    if messages := team_errors(team_region, unit_region=request.region_id):
+        errors["team"] = messages
+    if errors:
+        raise ValidationError(errors)
+    validate_model(request)

@@ -8,6 +8,7 @@ from life.choices import EvaluationRating
 from life.models import (
     Activity,
     ActivityKind,
+    CommunityRequest,
     Evaluation,
     EvaluationCampaign,
     EvaluationDecision,
@@ -217,3 +218,60 @@ class EvaluationDecideSerializer(serializers.Serializer):
     publish = serializers.BooleanField(
         required=False, default=False, help_text=_("Publish at once: the rating is final.")
     )
+
+
+class CommunityRequestSerializer(PortalModelSerializer):
+    class Meta:
+        model = CommunityRequest
+        fields = [
+            "id",
+            "region",
+            "team",
+            "summary",
+            "received_at",
+            "contacted_at",
+            "on_site_at",
+            "resolved_at",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+
+class CommunityRequestUpdateSerializer(CommunityRequestSerializer):
+    """Later steps and corrections: the unit stays."""
+
+    class Meta(CommunityRequestSerializer.Meta):
+        read_only_fields = ["region", "created_at"]
+
+
+class StepFiguresSerializer(serializers.Serializer):
+    recorded = serializers.IntegerField(help_text=_("Requests with this step recorded."))
+    median_minutes = serializers.DecimalField(
+        max_digits=12, decimal_places=1, allow_null=True, coerce_to_string=False
+    )
+    p90_minutes = serializers.DecimalField(
+        max_digits=12, decimal_places=1, allow_null=True, coerce_to_string=False
+    )
+    within_target = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        allow_null=True,
+        coerce_to_string=False,
+        help_text=_("Share of the recorded steps within the target; null without a target."),
+    )
+
+
+class ResponseFiguresSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        allow_null=True, help_text=_("The child region; null for the region asked for.")
+    )
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+    contacted = StepFiguresSerializer()
+    on_site = StepFiguresSerializer()
+    resolved = StepFiguresSerializer()
+
+
+class ResponseFiguresQuerySerializer(serializers.Serializer):
+    region = serializers.RegexField(r"^\d{2}(\d{2}(\d{2}(\d{3}(\d{3})?)?)?)?$", required=False)
+    year = serializers.IntegerField(min_value=1900, max_value=2999, required=False)

@@ -11,5 +11,6 @@ router.register(
     "evaluation-campaigns", views.EvaluationCampaignViewSet, basename="evaluation-campaign"
 )
 router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
+router.register("community-requests", views.CommunityRequestViewSet, basename="community-request")
 
 urlpatterns = router.urls

@@ -2,25 +2,44 @@
 evaluation."""
 
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from core.access import Action
+from core.access import Action, in_scope, scope_of
 from core.api.base import APPEND_ONLY, NO_DELETE, AttachmentMixin, ScopedViewSet
 from life.api import serializers as s
 from life.filtersets import (
     ActivityFilterSet,
+    CommunityRequestFilterSet,
     EvaluationCampaignFilterSet,
     EvaluationFilterSet,
     RectificationFilterSet,
 )
-from life.models import Activity, Evaluation, EvaluationCampaign, RectificationCase
-from life.selectors import activity_list, campaign_list, evaluation_list, rectification_list
+from life.models import (
+    Activity,
+    CommunityRequest,
+    Evaluation,
+    EvaluationCampaign,
+    RectificationCase,
+)
+from life.selectors import (
+    activity_list,
+    campaign_list,
+    evaluation_list,
+    rectification_list,
+    request_list,
+    response_figures,
+)
 from life.services import (
     activity_record,
     activity_update,
+    community_request_record,
+    community_request_update,
     evaluation_campaign_open,
     evaluation_decide,
     evaluation_publish,
@@ -130,3 +149,43 @@ class EvaluationViewSet(AttachmentMixin, ScopedViewSet):
     def publish(self, request, pk=None):
         """Publish the drafted rating: it is final; answers the evaluation."""
         return self.act(evaluation_publish, serializers.Serializer, "evaluation")
+
+
+class CommunityRequestViewSet(ScopedViewSet):
+    """Residents' requests at grid and community units (1310): recorded when they come in,
+    their later steps filled in with PATCH; ``figures`` gives the response times."""
+
+    http_method_names = NO_DELETE
+    queryset = CommunityRequest.objects.all()
+    selector = request_list
+    serializer_class = s.CommunityRequestSerializer
+    update_serializer_class = s.CommunityRequestUpdateSerializer
+    filterset_class = CommunityRequestFilterSet
+    create_service = community_request_record
+
+    def update_record(self, instance, fields):
+        return community_request_update(request=instance, user=self.request.user, **fields)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "region", str, description="A region code; the user's own by default."
+            ),
+            OpenApiParameter("year", int, description="The year received; this year by default."),
+        ],
+        responses={200: s.ResponseFiguresSerializer(many=True)},
+        filters=False,
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def figures(self, request):
+        """Per region and child region: the requests received in the year, and for each
+        step the median and 90th percentile of the minutes from the receipt and the share
+        within its target."""
+        query = s.ResponseFiguresQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        code = query.validated_data.get("region", scope_of(request.user) or "")
+        if not in_scope(request.user, code):
+            raise NotFound(_("No such region in your scope."))
+        year = query.validated_data.get("year", timezone.localdate().year)
+        rows = response_figures(user=request.user, code=code, year=year)
+        return Response(s.ResponseFiguresSerializer(rows, many=True).data)

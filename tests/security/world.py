@@ -30,6 +30,7 @@ from life.models import (
 )
 from life.services import (
     activity_record,
+    community_request_record,
     evaluation_campaign_open,
     evaluation_decide,
     evaluation_submit,
@@ -200,6 +201,15 @@ def build_place(tag: str, county: str, *, city_level: bool = False) -> Place:
     )
     evaluation.attachment.save("自评.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     decision = evaluation_decide(evaluation=evaluation, rating="stars_4", comment=sentinel)
+    received = datetime.datetime(2024, 3, 1, 9, 0, tzinfo=datetime.UTC)
+    community_request = community_request_record(
+        region=Region.objects.get(code=branch_region),
+        team=team,
+        summary=sentinel,
+        received_at=received,
+        contacted_at=received + datetime.timedelta(minutes=2),
+        user=user,
+    )
     place = Place(tag, county, township, sentinel)
     _import_job(place, user)
     for instance in (
@@ -224,6 +234,7 @@ def build_place(tag: str, county: str, *, city_level: bool = False) -> Place:
         campaign_year,
         evaluation,
         decision,
+        community_request,
         user,
         token,
         service,
