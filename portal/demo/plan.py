@@ -9,6 +9,7 @@ from django.db import models
 from funds.models import Campaign, Donation, Donor, Fund, Spending
 from life.models import (
     Activity,
+    CommunityRequest,
     Evaluation,
     EvaluationCampaign,
     EvaluationDecision,
@@ -55,6 +56,7 @@ class Plan:
     evaluation_items: list[models.Model] = field(default_factory=list)
     decisions: list[EvaluationDecision] = field(default_factory=list)
     corrections: list[EvaluationDecision] = field(default_factory=list)
+    requests: list[CommunityRequest] = field(default_factory=list)
 
     def batches(self) -> Iterator[tuple[type[models.Model], list]]:
         """(model, records) in dependency order: a record's parents are written before it."""
@@ -84,6 +86,7 @@ class Plan:
         yield Evaluation.items_met.through, self.evaluation_items
         yield EvaluationDecision, self.decisions
         yield EvaluationDecision, self.corrections  # after the decisions they correct
+        yield CommunityRequest, self.requests
 
     @property
     def branches(self) -> list[Branch]:
