@@ -53,6 +53,7 @@ from life.selectors import (
     branch_rectifications,
     rating_distribution,
     rectification_counts,
+    response_figures,
 )
 from members.choices import PositionRole
 from members.models import Member, Position, VolunteerTeam
@@ -862,4 +863,5 @@ def region_dashboard(*, user, region: Region | None, year: int) -> dict:
         "year_end": year_end,
         "life": branch_life(user=user, rollup=rollup, year=year),
         "ratings": rating_distribution(user=user, code=rollup.code or "", year=year),
+        "responses": response_figures(user=user, code=rollup.code or "", year=year),
     }

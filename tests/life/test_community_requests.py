@@ -191,3 +191,14 @@ def test_api_records_and_fills_in_a_request(api, county_staff, city_official):
         == 1
     )
     assert api(city_official).patch(url, {"summary": "改"}, format="json").status_code == 403
+
+
+def test_the_dashboard_shows_the_response_times(client, county_staff):
+    request_at(unit(), minutes=(2, 8, 60), user=county_staff)
+    request_at(unit(), minutes=(4, 14, None), user=county_staff)
+    client.force_login(county_staff)
+    page = client.get(f"/regions/{QINGYUAN}/", {"year": YEAR})
+    whole, tianyu = page.context["responses"]
+    assert (whole.count, tianyu.code, tianyu.count) == (2, TIANYU, 2)
+    assert (whole.on_site.median_minutes, whole.on_site.within_target) == (11, 0.5)
+    assert 'id="responses-table"' in page.text and "群众诉求响应" in page.text
