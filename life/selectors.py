@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Left
 from django.utils import timezone
 
 from core.access import scope_of, visible_to, visible_with_regions_above
 from core.regions import CODE_LENGTHS, ancestor_codes, child_code_length
+from core.routers import read_alias
 from life.choices import (
     EvaluationRating,
     EvaluationState,
@@ -504,7 +505,8 @@ def response_figures(*, user, code: str, year: int) -> list[ResponseFigures]:
     )
     requests_sql, requests_params = requests.query.sql_with_params()
     params = [child_code_length(code), *DEFAULT_TARGETS, *requests_params]
-    with connection.cursor() as cursor:
+    # Where the router reads the requests: the replica for a dashboard, if there is one.
+    with connections[read_alias(CommunityRequest)].cursor() as cursor:
         cursor.execute(_RESPONSE_SQL.format(requests=requests_sql), params)
         rows = cursor.fetchall()
     return [_response_row(row, code=code) for row in rows]
