@@ -54,6 +54,7 @@ from life.services import (
     rectification_close,
     rectification_open,
     rectification_progress_record,
+    reviewer_region,
 )
 from orgs.admin import RegionFilter
 
@@ -404,34 +405,32 @@ class EvaluationAdmin(AttachmentAdmin, ScopedAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        if obj is not None and "decision" in form.base_fields:
+        if obj is None:
+            return form
+        fields = form.base_fields
+        if "decision" in fields:
             ratings = SCALE_RATINGS[obj.campaign.scale]
-            form.base_fields["decision"].choices = [("", "---------")] + [
+            fields["decision"].choices = [("", "---------")] + [
                 (r, EvaluationRating(r).label) for r in ratings
             ]
-        return form
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        obj = getattr(request, "_evaluation", None)
-        if db_field.name == "items_met" and obj is not None:
-            kwargs["queryset"] = obj.campaign.standard.items.all()
-            kwargs["widget"] = forms.CheckboxSelectMultiple
-        if db_field.name == "activities" and obj is not None:
-            kwargs["queryset"] = Activity.objects.filter(
+        # The campaign's standard's items, and the branch's activities of the year, as boxes.
+        choices = {
+            "items_met": obj.campaign.standard.items.all(),
+            "activities": Activity.objects.filter(
                 branch_id=obj.branch_id, held_on__year=obj.campaign.year
-            ).select_related("branch", "kind")
-            kwargs["widget"] = forms.CheckboxSelectMultiple
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        request._evaluation = obj
-        return obj
+            ).select_related("branch", "kind"),
+        }
+        for name, queryset in choices.items():
+            if name in fields:
+                fields[name].widget = forms.CheckboxSelectMultiple()
+                fields[name].queryset = queryset
+                fields[name].help_text = ""  # the admin's hint is for a multiple-select list
+        return form
 
     def _reviews(self, request, obj) -> bool:
         """Whether the user is the level above the branch, who rates it."""
-        scope = None if request.user.is_superuser else request.user.region_id
-        return obj.submitted_on is not None and is_level_above(scope, obj.region_code)
+        reviewer = reviewer_region(request.user)
+        return obj.submitted_on is not None and is_level_above(reviewer, obj.region_code)
 
     def save_model(self, request, obj, form, change):
         if not change:

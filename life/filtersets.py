@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters import BooleanFilter, ChoiceFilter, DateFilter, NumberFilter
+from django_filters import BooleanFilter, ChoiceFilter, DateFilter
 
 from core.api.filters import (
     IdFilter,
@@ -69,7 +69,7 @@ class EvaluationFilterSet(PortalFilterSet):
     region = RegionFilter()
     branch = IdFilter(field_name="branch")
     campaign = IdFilter(field_name="campaign")
-    year = NumberFilter(field_name="campaign__year")
+    year = YearFilter(field_name="campaign__year", lookup_expr="exact")
     state = ChoiceFilter(
         choices=EvaluationState.choices,
         method="filter_state",

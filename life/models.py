@@ -13,9 +13,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.models import RegionScopedQuerySet
+from core.models import FIRST_YEAR, LAST_YEAR, RegionScopedQuerySet
 from core.text import validate_visible_text
 from life.choices import (
     EvaluationRating,
@@ -438,9 +439,11 @@ class EvaluationCampaign(TimeStampedModel):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=1900) & Q(year__lte=2999),
+                condition=Q(year__gte=FIRST_YEAR) & Q(year__lte=LAST_YEAR),
                 name="life_evaluationcampaign_year_range",
-                violation_error_message=_("The year must be between 1900 and 2999."),
+                violation_error_message=format_lazy(
+                    _("The year must be between {} and {}."), FIRST_YEAR, LAST_YEAR
+                ),
             ),
         ]
 

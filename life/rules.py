@@ -184,9 +184,12 @@ def closing_errors(closed_on, *, opened_on, evidence: str) -> list[tuple[str, st
 def is_level_above(reviewer_region: str | None, branch_region: str) -> bool:
     """Whether a reviewer at ``reviewer_region`` is the level above a branch at
     ``branch_region``: a region strictly above the branch's (a county over a township's
-    branches, a city over a county's); ``None``: the whole country (a superuser)."""
-    return reviewer_region is None or (
-        branch_region.startswith(reviewer_region) and len(reviewer_region) < len(branch_region)
+    branches, a city over a county's); "" is the whole country (a superuser, the system),
+    None nowhere (life.services.reviewer_region)."""
+    return (
+        reviewer_region is not None
+        and branch_region.startswith(reviewer_region)
+        and len(reviewer_region) < len(branch_region)
     )
 
 

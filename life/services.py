@@ -17,7 +17,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.access import check_write_scope
+from core.access import check_write_scope, scope_of
 from core.errors import coded
 from core.regions import ancestor_codes
 from life.choices import RectificationSource
@@ -60,6 +60,7 @@ from orgs.services import (
     STANDARD_NOT_APPLICABLE,
     check_items,
     reject_unknown_fields,
+    standard_applies_at,
     validate_model,
 )
 
@@ -246,10 +247,8 @@ def rectification_close(
     errors: dict[str, list] = {}
     for field, message in closing_errors(closed_on, opened_on=case.opened_on, evidence=evidence):
         errors.setdefault(field, []).append(message)
-    reviewer = None if user is None or user.is_superuser else user.region_id
-    if user is not None and (
-        messages := acceptance_errors(reviewer_region=reviewer, branch_region=case.region_code)
-    ):
+    reviewer = reviewer_region(user)
+    if messages := acceptance_errors(reviewer_region=reviewer, branch_region=case.region_code):
         errors["case"] = messages
     if errors:
         raise ValidationError(errors)
@@ -294,7 +293,7 @@ def evaluation_campaign_open(
         note=note.strip(),
     )
     errors = {"level": campaign_level_errors(region=region.code if region else None, level=level)}
-    if standard.region_id and region is not None and not region.code.startswith(standard.region_id):
+    if region is not None and not standard_applies_at(standard, region.code):
         message = _("This standard does not apply at the campaign's region.")
         errors["standard"] = [coded(STANDARD_NOT_APPLICABLE, message)]
     if errors := {field: messages for field, messages in errors.items() if messages}:
@@ -428,8 +427,14 @@ def evaluation_publish(*, evaluation: Evaluation, user: User | None = None) -> E
     return decision
 
 
+def reviewer_region(user: User | None) -> str | None:
+    """The region a reviewer decides below (life.rules.is_level_above): the user's scope;
+    the whole country ("") for the system itself (``user=None``)."""
+    return "" if user is None else scope_of(user)
+
+
 def _check_reviewer(evaluation: Evaluation, user: User | None) -> None:
-    reviewer = None if user is None or user.is_superuser else user.region_id
+    reviewer = reviewer_region(user)
     if messages := review_errors(reviewer_region=reviewer, branch_region=evaluation.region_code):
         raise ValidationError({"evaluation": messages})
 

@@ -252,6 +252,14 @@ def branch_dissolve(*, branch: Branch, dissolved_on: date, user: User | None = N
         return _save_branch(branch, user=user, parent_changed=False)
 
 
+def standard_applies_at(standard: Standard, code: str | None) -> bool:
+    """Whether ``standard`` applies at the region ``code`` (None: the whole country): set
+    everywhere, or at that region or one above it."""
+    if not standard.region_id:
+        return True
+    return code is not None and code.startswith(standard.region_id)
+
+
 def _standard_for(branch: Branch, standard: Standard | None) -> Standard:
     """The standard given, or the default one; it must apply at the branch's region."""
     if standard is None:
@@ -259,7 +267,7 @@ def _standard_for(branch: Branch, standard: Standard | None) -> Standard:
         if standard is None:
             message = _("No default standard is set: choose one.")
             raise ValidationError({"standard": ValidationError(message, code=NO_DEFAULT_STANDARD)})
-    if standard.region_id and not branch.region_id.startswith(standard.region_id):
+    if not standard_applies_at(standard, branch.region_id):
         message = _("This standard does not apply at the branch's region.")
         raise ValidationError({"standard": ValidationError(message, code=STANDARD_NOT_APPLICABLE)})
     return standard

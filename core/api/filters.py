@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as drf_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions
 
 from core.models import FIRST_YEAR, LAST_YEAR, region_code_validator
 from core.regions import REGION_CODE_PATTERN
@@ -127,3 +128,15 @@ class PortalFilterSet(drf_filters.FilterSet):
 
     class Meta:
         form = StrictFilterForm
+
+
+def query_parameters(serializer_class, request, *, paged: bool = False) -> dict:
+    """The validated query parameters of a view that is not a filtered list (a rollup, the
+    figures of a region); unknown ones are a 400, as on every list."""
+    allowed = set(serializer_class().fields) | (PASSTHROUGH_PARAMETERS if paged else {"format"})
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        raise exceptions.ValidationError({name: [UNKNOWN_PARAMETER] for name in unknown})
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

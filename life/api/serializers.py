@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.base import PortalModelSerializer, ScopedPrimaryKeyRelatedField
+from core.models import FIRST_YEAR, LAST_YEAR, region_code_validator
 from life.choices import EvaluationRating
 from life.models import (
     Activity,
@@ -273,5 +274,14 @@ class ResponseFiguresSerializer(serializers.Serializer):
 
 
 class ResponseFiguresQuerySerializer(serializers.Serializer):
-    region = serializers.RegexField(r"^\d{2}(\d{2}(\d{2}(\d{3}(\d{3})?)?)?)?$", required=False)
-    year = serializers.IntegerField(min_value=1900, max_value=2999, required=False)
+    region = serializers.CharField(
+        required=False,
+        validators=[region_code_validator],
+        help_text=_("A region code; the user's own region by default."),
+    )
+    year = serializers.IntegerField(
+        required=False,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        help_text=_("The year the requests were received; this year by default."),
+    )

@@ -4,7 +4,7 @@ evaluation."""
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from core.access import Action, in_scope, scope_of
 from core.api.base import APPEND_ONLY, NO_DELETE, AttachmentMixin, ScopedViewSet
+from core.api.filters import query_parameters
 from life.api import serializers as s
 from life.filtersets import (
     ActivityFilterSet,
@@ -167,12 +168,7 @@ class CommunityRequestViewSet(ScopedViewSet):
         return community_request_update(request=instance, user=self.request.user, **fields)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "region", str, description="A region code; the user's own by default."
-            ),
-            OpenApiParameter("year", int, description="The year received; this year by default."),
-        ],
+        parameters=[s.ResponseFiguresQuerySerializer],
         responses={200: s.ResponseFiguresSerializer(many=True)},
         filters=False,
     )
@@ -181,11 +177,10 @@ class CommunityRequestViewSet(ScopedViewSet):
         """Per region and child region: the requests received in the year, and for each
         step the median and 90th percentile of the minutes from the receipt and the share
         within its target."""
-        query = s.ResponseFiguresQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        code = query.validated_data.get("region", scope_of(request.user) or "")
+        query = query_parameters(s.ResponseFiguresQuerySerializer, request)
+        code = query.get("region", scope_of(request.user) or "")
         if not in_scope(request.user, code):
             raise NotFound(_("No such region in your scope."))
-        year = query.validated_data.get("year", timezone.localdate().year)
+        year = query.get("year", timezone.localdate().year)
         rows = response_figures(user=request.user, code=code, year=year)
         return Response(s.ResponseFiguresSerializer(rows, many=True).data)

@@ -24,7 +24,7 @@ from life.models import (
     RectificationProgress,
     Requirement,
 )
-from life.rules import is_late, periods
+from life.rules import PERIOD_MONTHS, is_late, periods
 from orgs.choices import BranchKind, BranchRating, BranchStatus, RegionLevel
 from orgs.models import Branch, Standard, StandardItem
 from portal.demo.facts import CITY, day_between
@@ -39,6 +39,10 @@ REQUIRED = [
     ("培训", RequirementFrequency.QUARTERLY, 1),
     ("会员代表大会", RequirementFrequency.YEARLY, 1),
 ]
+#: The activities a branch present all year owes of them.
+REQUIRED_A_YEAR = sum(
+    minimum * 12 // PERIOD_MONTHS[frequency] for _n, frequency, minimum in REQUIRED
+)
 PLACES = ["镇政府会议室", "红十字会办公室", "村委会活动室", "新时代文明实践站", "镇卫生院"]
 SUMMARIES = {
     "主题活动日": "开展“博爱家园”主题活动，宣传应急救护知识",
@@ -214,7 +218,7 @@ class Activities:
         if branch.rating == BranchRating.MODEL:
             return EvaluationRating.STARS_5
         if year == YEAR:
-            share = self._held.get(id(branch), 0) / (12 + 4 + 4 + 1)
+            share = self._held.get(id(branch), 0) / REQUIRED_A_YEAR
             if share >= 0.85:
                 return EvaluationRating.STARS_4
             return EvaluationRating.STARS_3 if share >= 0.6 else EvaluationRating.STARS_2

@@ -17,6 +17,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from core.access import sees_country
+from core.api.filters import query_parameters
 from core.exports import COUNT, MONEY, RATIO, XLSX, csv_chunks, xlsx_write
 from core.exports import safe_cell as cell
 from core.summaries import HOURS
@@ -24,7 +25,7 @@ from core.summaries import MONEY as MONEY_FIGURE
 from core.summaries import RATIO as RATIO_FIGURE
 from orgs.choices import RegionLevel
 from reports.api.serializers import RollupQuerySerializer
-from reports.api.views import REGION_CODE, query_parameters, scoped_region
+from reports.api.views import REGION_CODE, scoped_region
 from reports.rollups import COUNTRY, FIGURES, rollup_rows
 
 #: The number format of each kind of figure.

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.access import sees_country
-from core.api.filters import PASSTHROUGH_PARAMETERS, REGION_CODE_SCHEMA, UNKNOWN_PARAMETER
+from core.api.filters import REGION_CODE_SCHEMA, query_parameters
 from orgs.models import Region
 from reports.api.serializers import (
     CoverageGapSerializer,
@@ -37,17 +37,6 @@ def scoped_region(user, code: str) -> Region:
     if region is None:
         raise exceptions.NotFound()
     return region
-
-
-def query_parameters(serializer_class, request, *, paged: bool = False) -> dict:
-    """The validated query parameters; unknown ones are a 400, as on every list."""
-    allowed = set(serializer_class().fields) | (PASSTHROUGH_PARAMETERS if paged else {"format"})
-    unknown = sorted(set(request.query_params) - allowed)
-    if unknown:
-        raise exceptions.ValidationError({name: [UNKNOWN_PARAMETER] for name in unknown})
-    serializer = serializer_class(data=request.query_params)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def plain(value: Any) -> Any:
