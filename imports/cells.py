@@ -186,6 +186,22 @@ def decimal(value, *, places: int) -> Decimal | None:
     return number.quantize(Decimal(1).scaleb(-places))
 
 
+def count(value) -> int | None:
+    """A number of people or things: a whole number, 0 or more (``12``, ``12.0`` from Excel)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    raw = "" if isinstance(value, bool) else str(value).strip()
+    if not COUNT.fullmatch(raw):
+        raise CellError(_("Enter a whole number, 0 or more."))
+    return int(raw)
+
+
+#: A whole number that fits a PositiveIntegerField.
+COUNT = re.compile(r"[0-9]{1,9}")
+
+
 def amount(value) -> Decimal | None:
     """An amount of yuan: a positive number with at most 2 decimals (the funds rules)."""
     if is_blank(value):

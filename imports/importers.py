@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from core.access import in_scope
 from core.fields import with_indexes
+from core.regions import ancestor_codes
 from core.services import constraint_message
 from funds.choices import DonationKind, DonorKind
 from funds.models import Campaign, Donation, Donor
@@ -32,6 +33,9 @@ from funds.rules import (
 from funds.services import default_funds
 from imports.engine import Row, RowError
 from imports.resolve import Branches, BranchRef, Problem, Regions, Teams
+from life.models import Activity, ActivityKind
+from life.rules import held_on_errors, is_late
+from life.services import LateAfterDays
 from members.choices import MemberKind, MembershipEventKind, ServiceRecordStatus, VolunteerStatus
 from members.models import Member, MembershipEvent, ServiceRecord, Volunteer
 from members.rules import membership_errors, volunteer_active_errors
@@ -555,6 +559,111 @@ class ServiceRecordImporter(Importer):
         except ValidationError as error:
             return error.messages[0]
         return None
+
+
+# Activities -----------------------------------------------------------------------------
+
+
+class ActivityImporter(Importer):
+    """Activities of the branches' ledgers, by branch + kind + date held: a new one is
+    recorded (late when entered after its standard's days, as the service decides), one
+    recorded before gets the sheet's place, attendance and summary."""
+
+    model = Activity
+    fields = ("place", "members_present", "volunteers_present", "summary")
+    keep_when_blank = frozenset(["members_present", "volunteers_present"])
+    defaults = {"members_present": 0, "volunteers_present": 0}
+
+    def plan(self, rows: list[Row]) -> None:
+        branches = self.branches(rows)
+        kinds = self._kinds(rows)
+        planned = {}
+        for row in rows:
+            branch = branches.get(row.number)
+            if branch is None:
+                continue
+            kind = self._kind(row, branch, kinds)
+            if kind is None or self.refuse(row, {"held_on": self._date_errors(row, branch)}):
+                continue
+            if self.first_time(row, (branch.id, kind, row.values["held_on"]), "held_on"):
+                planned[row.number] = (branch, kind)
+        existing = self._existing(planned.values(), rows)
+        late_after = LateAfterDays({branch.region_id for branch, _kind in planned.values()})
+        today = timezone.localdate()
+        for row in rows:
+            if row.number not in planned:
+                continue
+            branch, kind = planned[row.number]
+            found = existing.get((branch.id, kind, row.values["held_on"]), [])
+            if len(found) > 1:
+                self.fail(
+                    row,
+                    "held_on",
+                    _(
+                        "The branch has recorded several activities of this kind on this day: "
+                        "correct them in the list of activities."
+                    ),
+                )
+                continue
+            activity = found[0] if found else None
+            new = activity is None
+            if new:
+                days = late_after(region_code=branch.region_id, kind_id=kind)
+                activity = Activity(
+                    branch_id=branch.id,
+                    region_code=branch.region_id,
+                    kind_id=kind,
+                    held_on=row.values["held_on"],
+                    late=is_late(
+                        held_on=row.values["held_on"], entered_on=today, late_after_days=days
+                    ),
+                    recorded_by=self.user,
+                )
+            changed = self.apply(activity, row, self.fields, new=new)
+            self.plan_record(row, activity, changed, new=new)
+
+    def _kinds(self, rows: list[Row]) -> dict[str, list[tuple[str | None, int]]]:
+        """Name → the (region, id) of the kinds of that name (one query)."""
+        names = {row.values["activity_kind"] for row in rows}
+        found = defaultdict(list)
+        for name, region, pk in ActivityKind.objects.filter(name__in=names).values_list(
+            "name", "region_id", "id"
+        ):
+            found[name].append((region, pk))
+        return found
+
+    def _kind(self, row: Row, branch: BranchRef, kinds: dict) -> int | None:
+        """The kind of the row's name that applies at the branch: set at the branch's region
+        or the nearest above it, else everywhere. A kind of the name set elsewhere is not
+        named: the user may not learn of other regions' kinds."""
+        applying = {None, *ancestor_codes(branch.region_id), branch.region_id}
+        candidates = [
+            (len(region or ""), pk)
+            for region, pk in kinds.get(row.values["activity_kind"], [])
+            if region in applying
+        ]
+        if not candidates:
+            self.fail(
+                row,
+                "activity_kind",
+                _("No activity kind of this name is set for the branch's region."),
+            )
+            return None
+        return max(candidates)[1]
+
+    @staticmethod
+    def _date_errors(row: Row, branch: BranchRef) -> list[str]:
+        return held_on_errors(
+            row.values["held_on"], founded_on=branch.founded_on, dissolved_on=branch.dissolved_on
+        )
+
+    def _existing(self, planned, rows: list[Row]) -> dict:
+        branch_ids = {branch.id for branch, _kind in planned}
+        dates = {row.values["held_on"] for row in rows}
+        found = defaultdict(list)
+        for activity in Activity.objects.filter(branch_id__in=branch_ids, held_on__in=dates):
+            found[activity.branch_id, activity.kind_id, activity.held_on].append(activity)
+        return found
 
 
 # Donations ------------------------------------------------------------------------------

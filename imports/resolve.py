@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -44,6 +45,8 @@ class BranchRef:
     region_id: str
     status: str
     kind: str
+    founded_on: date | None = None
+    dissolved_on: date | None = None
 
 
 #: A region as the template's drop-down lists it: its name, then its code in brackets.
@@ -120,7 +123,7 @@ class Branches:
         found = (
             Branch.objects.visible_to(user)
             .filter(name__in=set(names))
-            .values_list("id", "name", "region_id", "status", "kind")
+            .values_list("id", "name", "region_id", "status", "kind", "founded_on", "dissolved_on")
         )
         self.by_key: dict[tuple[str, str], BranchRef] = {}
         self.by_name: dict[str, list[BranchRef]] = defaultdict(list)

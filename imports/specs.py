@@ -34,6 +34,7 @@ from django.utils.translation import pgettext_lazy
 from funds.choices import DonationChannel, DonationKind, DonorKind
 from funds.models import Campaign, Donation, Donor
 from imports import cells
+from life.models import Activity, ActivityKind
 from members.choices import Gender, MemberKind, VolunteerStatus
 from members.models import Member, ServiceRecord, Volunteer
 from orgs.choices import BranchKind, BranchRating, BranchStatus
@@ -51,7 +52,7 @@ class Column:
 
     key: str
     header: str
-    kind: str  # text, digits, date, decimal, amount, signed_amount, boolean, choice
+    kind: str  # text, digits, date, decimal, count, amount, signed_amount, boolean, choice
     source: str
     required: bool = False
     model: type[models.Model] | None = None
@@ -121,6 +122,8 @@ class Column:
                 return cells.signed_amount(raw)
             case "boolean":
                 return cells.boolean(raw)
+            case "count":
+                return cells.count(raw)
             case "choice":
                 return cells.choice(raw, lookup=self._choice_lookup, labels=self.choices)
         raise ValueError(self.kind)
@@ -417,9 +420,63 @@ DONATIONS = Spec(
     ),
 )
 
+ACTIVITIES = Spec(
+    slug="activities",
+    model=Activity,
+    title=pgettext_lazy("import", "Branch activities"),
+    importer_path="imports.importers.ActivityImporter",
+    natural_key=_("branch + activity kind + date held"),
+    order_by=("branch__region_id", "branch__name", "held_on", "id"),
+    columns=(
+        _region("branch__region_id"),
+        _branch("branch__name"),
+        Column(
+            "activity_kind",
+            "活动类型",
+            "text",
+            "kind__name",
+            True,
+            ActivityKind,
+            "name",
+            example="主题活动日",
+            rule=_("An activity kind set everywhere or at the branch's region or above"),
+        ),
+        Column(
+            "held_on",
+            "活动日期",
+            "date",
+            "held_on",
+            True,
+            example="2025-03-15",
+            rule=_("Within the branch's life; entered after the standard's days, marked late"),
+        ),
+        Column(
+            "place",
+            "活动地点",
+            "text",
+            "place",
+            model=Activity,
+            field="place",
+            example="镇政府会议室",
+        ),
+        Column("members_present", "参加会员人数", "count", "members_present", example="12"),
+        Column("volunteers_present", "参加志愿者人数", "count", "volunteers_present", example="5"),
+        Column(
+            "summary",
+            "活动内容",
+            "text",
+            "summary",
+            model=Activity,
+            field="summary",
+            example="开展“博爱家园”主题活动，宣传应急救护知识",
+        ),
+    ),
+)
+
 #: Every import, by the slug of its URL.
 SPECS: dict[str, Spec] = {
-    spec.slug: spec for spec in (BRANCHES, MEMBERS, VOLUNTEERS, SERVICE_RECORDS, DONATIONS)
+    spec.slug: spec
+    for spec in (BRANCHES, MEMBERS, VOLUNTEERS, SERVICE_RECORDS, DONATIONS, ACTIVITIES)
 }
 
 

@@ -2,8 +2,8 @@
 sheet of rules.
 
 The .xlsx template offers each choice and yes/no column as a drop-down list of the values the
-importer reads, and the region, branch and volunteer-team columns as lists of those in the
-user's region (``天玉镇（360803100）``, read by its code; branches and teams by name). Excel limits a list typed into
+importer reads, and the region, branch, volunteer-team and activity-kind columns as lists of
+those in the user's region (``天玉镇（360803100）``, read by its code; branches and teams by name). Excel limits a list typed into
 the validation itself to 255 characters, so every list lives in a hidden sheet the validation
 refers to. The sheet "填写说明" gives each column's format, allowed values and rules.
 """
@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from core.exports import DATE, MAX_WIDTH, MONEY, XLSX_MAX_ROWS, column_widths, shown_width
 from imports.resolve import region_label
 from imports.specs import EXPORT_FALSE, EXPORT_TRUE, Column, Spec
+from life.selectors import activity_kind_list
 from members.models import VolunteerTeam
 from orgs.choices import BranchStatus
 from orgs.models import Branch, Region
@@ -29,7 +30,7 @@ TEXT_ROWS = 2000
 DATA_SHEET, RULES_SHEET, LISTS_SHEET = "数据", "填写说明", "下拉选项"
 #: The longest region or branch list offered as a drop-down; a larger scope types them.
 LIST_LIMIT = 5000
-NUMBER_FORMATS = {"date": DATE, "amount": MONEY, "signed_amount": MONEY}
+NUMBER_FORMATS = {"date": DATE, "amount": MONEY, "signed_amount": MONEY, "count": "0"}
 
 
 def template_xlsx(spec: Spec, user=None) -> bytes:
@@ -64,6 +65,8 @@ def template_lists(spec: Spec, user) -> dict[str, list[str] | None]:
             lists[column.key] = _bounded(branch_choices(user))
         elif user is not None and column.key == "team":
             lists[column.key] = _bounded(team_choices(user))
+        elif user is not None and column.key == "activity_kind":
+            lists[column.key] = _bounded(activity_kind_choices(user))
     return lists
 
 
@@ -91,6 +94,13 @@ def team_choices(user) -> list[str]:
     """
     teams = VolunteerTeam.objects.visible_to(user).order_by("name")
     return list(teams.values_list("name", flat=True).distinct()[: LIST_LIMIT + 1])
+
+
+def activity_kind_choices(user) -> list[str]:
+    """The names of the activity kinds the user sees: set everywhere, or at or above the
+    user's region (one query)."""
+    kinds = activity_kind_list(user=user).order_by("name")
+    return list(kinds.values_list("name", flat=True).distinct()[: LIST_LIMIT + 1])
 
 
 def _bounded(values: list[str]) -> list[str] | None:
@@ -193,6 +203,8 @@ def column_format(column: Column) -> str:
             return _("A number with at most %(places)d decimal") % {"places": column.places}
         case "amount" | "signed_amount":
             return _("Yuan, such as 1234.50")
+        case "count":
+            return _("A whole number, 0 or more")
         case "boolean" | "choice":
             return _("From the drop-down list")
         case "digits":
@@ -218,6 +230,14 @@ def allowed_values(column: Column, lists: dict) -> str:
         return _(
             "A branch of your region from the drop-down list (%(count)d); when two share "
             "the name, fill in the region too"
+        ) % {"count": len(listed)}
+    if column.key == "activity_kind":
+        listed = lists.get("activity_kind")
+        if not listed:
+            return _("The name of an activity kind set for the branch's region")
+        return _(
+            "An activity kind from the drop-down list (%(count)d): set everywhere, or at "
+            "the branch's region or above"
         ) % {"count": len(listed)}
     if column.key == "team":
         listed = lists.get("team")
@@ -262,6 +282,8 @@ def column_help(column) -> str:
         return _("Yuan, more than 0, at most 2 decimals")
     if column.kind == "decimal":
         return _("A number with at most %(places)d decimal") % {"places": column.places}
+    if column.kind == "count":
+        return _("A whole number, 0 or more")
     return str(column.help)
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,19 +81,33 @@ ACTIVITY_FIELDS = (
 DEFAULT_LATE_AFTER_DAYS = Standard._meta.get_field("late_after_days").default
 
 
+class LateAfterDays:
+    """The days after which an activity is entered late, for the branches of many regions
+    at once: the strictest of the standards applying at the branch's region that require
+    the activity's kind, else the default standard's (one query for all of them)."""
+
+    def __init__(self, codes: Iterable[str]):
+        regions = {code for region in set(codes) for code in (*ancestor_codes(region), region)}
+        self._standards = list(
+            Standard.objects.filter(Q(region__isnull=True) | Q(region_id__in=regions))
+            .values_list("region_id", "is_default", "late_after_days", "requirements__kind_id")
+            .order_by()
+        )
+
+    def __call__(self, *, region_code: str, kind_id: int) -> int:
+        applying = {None, *ancestor_codes(region_code), region_code}
+        rows = [row for row in self._standards if row[0] in applying]
+        requiring = [days for _region, _default, days, kind in rows if kind == kind_id]
+        default = [days for _region, is_default, days, _kind in rows if is_default]
+        for days in (requiring, default):
+            if days:
+                return min(days)
+        return DEFAULT_LATE_AFTER_DAYS
+
+
 def late_after_days(*, branch: Branch, kind: ActivityKind) -> int:
-    """The days after which an activity of ``kind`` at ``branch`` is entered late: the
-    strictest of the standards applying at the branch's region that require the kind, else
-    the default standard's (one query)."""
-    codes = [*ancestor_codes(branch.region_id), branch.region_id]
-    found = Standard.objects.filter(Q(region__isnull=True) | Q(region_id__in=codes)).aggregate(
-        requiring=Min("late_after_days", filter=Q(requirements__kind=kind)),
-        default=Min("late_after_days", filter=Q(is_default=True)),
-    )
-    for days in (found["requiring"], found["default"]):
-        if days is not None:
-            return days
-    return DEFAULT_LATE_AFTER_DAYS
+    """The days after which an activity of ``kind`` at ``branch`` is entered late (one query)."""
+    return LateAfterDays([branch.region_id])(region_code=branch.region_id, kind_id=kind.pk)
 
 
 @transaction.atomic
