@@ -1,12 +1,15 @@
 """An import in a real browser: upload a sheet, read the dry run, confirm, see the result."""
 
+import datetime
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from funds.models import Donation
+from life.models import Activity, ActivityKind
 from tests.factories import BranchFactory
 from tests.imports.conftest import (
     DATABASE_BACKEND,
@@ -38,6 +41,42 @@ def test_upload_dry_run_and_confirm(
     expect(page.get_by_text("导入完成")).to_be_visible()
     screenshot("done")
     assert Donation.objects.filter(receipt_no__startswith="WEB-").count() == 3
+    assert page_problems == []
+
+
+def test_a_staffer_imports_a_branchs_activity_ledger(
+    page: Page, live_server, log_in, county_staff, screenshot, page_problems, tmp_path
+):
+    BranchFactory(name="天玉镇红十字会", region_id="360803100")
+    ActivityKind.objects.get_or_create(name="主题活动日", region=None)
+    today = timezone.localdate()
+    rows = [
+        {
+            "所属组织": "天玉镇红十字会",
+            "活动类型": "主题活动日",
+            "活动日期": (today - datetime.timedelta(days=days)).isoformat(),
+            "活动地点": "村委会活动室",
+            "参加会员人数": "15",
+        }
+        for days in (5, 35, 65)
+    ]
+    path = tmp_path / "活动台账.xlsx"
+    path.write_bytes(xlsx_bytes(sheet("activities", *rows)))
+    log_in(county_staff)
+    page.goto(f"{live_server.url}/imports/")
+    page.get_by_role("link", name="组织活动台账", exact=True).click()
+    page.set_input_files("input[type=file]", str(path))
+    page.get_by_role("button", name="检查文件").click()
+    expect(page.locator("#count-created")).to_have_text("3")
+    assert Activity.objects.count() == 0
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.locator("#import-summary")).to_have_attribute("data-status", "done")
+    screenshot("done")
+    late = dict(Activity.objects.values_list("held_on", "late"))
+    assert sorted(late.values()) == [False, True, True]
+    page.goto(f"{live_server.url}/admin/life/activity/?late__exact=1")
+    expect(page.locator("#result_list tbody tr")).to_have_count(2)
+    screenshot("late")
     assert page_problems == []
 
 
