@@ -519,7 +519,7 @@ def masked_columns(model_admin) -> dict[str, Callable]:
 
 
 #: Import columns read back as numbers: written as numbers, so a negative one stays a number.
-NUMBER_KINDS = frozenset(["decimal", "amount", "signed_amount"])
+NUMBER_KINDS = frozenset(["decimal", "count", "amount", "signed_amount"])
 
 
 def spec_rows(spec, queryset, full: bool, personal: list) -> Iterator[list]:

@@ -11,6 +11,7 @@ same messages. The database constraints stay the last line.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -22,17 +23,21 @@ from core.access import in_scope
 from core.fields import with_indexes
 from core.regions import ancestor_codes
 from core.services import constraint_message
-from funds.choices import DonationKind, DonorKind
-from funds.models import Campaign, Donation, Donor
+from funds.choices import DonationKind, DonorKind, FundKind
+from funds.models import Campaign, Donation, Donor, Fund, Spending
 from funds.rules import (
+    balance_errors,
     donor_identifier_errors,
     donor_identifier_in_use,
     new_donation_errors,
+    new_spending_errors,
     receipt_no_in_use,
+    voucher_no_in_use,
 )
 from funds.services import default_funds
 from imports.engine import Row, RowError
 from imports.resolve import Branches, BranchRef, Problem, Regions, Teams
+from imports.specs import fund_kind_labels
 from life.models import Activity, ActivityKind
 from life.rules import held_on_errors, is_late
 from life.services import LateAfterDays
@@ -664,6 +669,159 @@ class ActivityImporter(Importer):
         for activity in Activity.objects.filter(branch_id__in=branch_ids, held_on__in=dates):
             found[activity.branch_id, activity.kind_id, activity.held_on].append(activity)
         return found
+
+
+# Spendings ------------------------------------------------------------------------------
+
+#: Spending columns compared with the recorded spending when its voucher number exists.
+SPENDING_COMPARED = ("fund", "spent_on", "amount", "category", "project", "payee", "purpose")
+
+
+@dataclass(frozen=True)
+class FundRef:
+    """A fund a sheet names, with what the spending rules read of it and its balance."""
+
+    id: int
+    branch_id: int
+    region_code: str
+    kind: str
+    project: str
+    balance: Decimal
+
+
+class SpendingImporter(Importer):
+    """Spendings by voucher number; append-only like donations: a recorded one is never
+    changed. Each new row is checked by the rules the service applies (funds.rules), and
+    the rows paid out of one fund together against its balance; the database refuses an
+    overdraft however the rows arrive."""
+
+    model = Spending
+
+    def plan(self, rows: list[Row]) -> None:
+        rows = [row for row in rows if self.first_time(row, row.values["voucher_no"], "voucher_no")]
+        recorded = self._recorded({row.values["voucher_no"] for row in rows})
+        branches = self.branches(rows)
+        funds = self._funds({branch.id for branch in branches.values()})
+        available = {fund.id: fund.balance for fund in funds["by_id"].values()}
+        for row in rows:
+            branch = branches.get(row.number)
+            if branch is None:
+                continue
+            fund = self._fund(row, branch, funds)
+            if fund is None:
+                continue
+            old = recorded.get(row.values["voucher_no"])
+            if old is not None:
+                self._compare(row, branch, fund, old)
+            else:
+                self._plan_new(row, fund, available)
+
+    def _recorded(self, vouchers: set[str]) -> dict:
+        fields = ("voucher_no", "region_code", "branch_id", "fund_id", *SPENDING_COMPARED[1:])
+        found = Spending.objects.filter(voucher_no__in=vouchers).values_list(*fields)
+        return {values[0]: dict(zip(fields, values, strict=True)) for values in found}
+
+    def _funds(self, branch_ids: set[int]) -> dict:
+        """The branches' funds by id, and by (branch, the way a sheet may name it) (one
+        query): blank or the kind's label or code for the unrestricted and matching funds,
+        the name, project or campaign of a designated one."""
+        kind_names = defaultdict(set)
+        for kind in (FundKind.UNRESTRICTED, FundKind.MATCHING):
+            kind_names[kind] |= {kind.value, *fund_kind_labels(kind)}
+        kind_names[FundKind.UNRESTRICTED].add("")
+        by_id, by_name = {}, defaultdict(list)
+        found = Fund.objects.filter(branch_id__in=branch_ids).values_list(
+            "id",
+            "branch_id",
+            "region_code",
+            "kind",
+            "project",
+            "name",
+            "campaign__name",
+            "balance_row__balance",
+        )
+        for pk, branch_id, region, kind, project, name, campaign, balance in found:
+            by_id[pk] = FundRef(pk, branch_id, region, kind, project, balance or Decimal(0))
+            names = kind_names[kind] | {name, project, campaign} - {"", None}
+            for label in names:
+                by_name[branch_id, label.casefold()].append(pk)
+        return {"by_id": by_id, "by_name": by_name}
+
+    def _fund(self, row: Row, branch: BranchRef, funds: dict) -> FundRef | None:
+        cell = row.values.get("fund") or ""
+        found = funds["by_name"].get((branch.id, cell.casefold()), [])
+        if len(found) == 1:
+            return funds["by_id"][found[0]]
+        if found:
+            message = _("Several funds of the branch are called this: name its project.")
+        elif cell:
+            message = _("The branch has no fund of this name.")
+        else:
+            message = _("The branch has no unrestricted fund yet: it opens with the first gift.")
+        self.fail(row, "fund", message)
+        return None
+
+    def _compare(self, row: Row, branch: BranchRef, fund: FundRef, old: dict) -> None:
+        """An existing voucher number: unchanged if identical, else an error (reversal)."""
+        values = row.values
+        if not in_scope(self.user, old["region_code"]):
+            self.fail(row, "voucher_no", voucher_no_in_use(values["voucher_no"]))
+            return
+        new = {
+            "fund": fund.id,
+            "spent_on": values["spent_on"],
+            "amount": values["amount"],
+            "category": values["category"],
+            "project": values.get("project") or "",
+            "payee": values["payee"],
+            "purpose": values["purpose"],
+        }
+        current = {"fund": old["fund_id"], **{name: old[name] for name in SPENDING_COMPARED[1:]}}
+        differing = [
+            name
+            for name in SPENDING_COMPARED
+            if (name in self.present or name == "fund") and new[name] != current[name]
+        ]
+        if old["branch_id"] != branch.id:
+            differing.insert(0, "branch")
+        if differing:
+            headers = "、".join(self._headers[name] for name in differing)
+            self.fail(
+                row,
+                "voucher_no",
+                _(
+                    "Voucher number %(voucher_no)s is already recorded with other values "
+                    "(%(columns)s). A recorded spending is never changed: record a reversal "
+                    "of it and a new spending instead."
+                )
+                % {"voucher_no": values["voucher_no"], "columns": headers},
+            )
+            return
+        self.unchanged += 1
+
+    def _plan_new(self, row: Row, fund: FundRef, available: dict) -> None:
+        values = row.values
+        if self.refuse(row, new_spending_errors(values, fund=fund)):
+            return
+        amount = values["amount"]
+        if self.refuse(row, {"amount": balance_errors(available[fund.id], amount)}):
+            return
+        available[fund.id] -= amount
+        self.creates.append(
+            Spending(
+                fund_id=fund.id,
+                branch_id=fund.branch_id,
+                region_code=fund.region_code,
+                spent_on=values["spent_on"],
+                amount=amount,
+                category=values["category"],
+                project=(values.get("project") or "").strip(),
+                payee=values["payee"],
+                purpose=values["purpose"],
+                voucher_no=values["voucher_no"],
+                recorded_by=self.user,
+            )
+        )
 
 
 # Donations ------------------------------------------------------------------------------

@@ -20,19 +20,20 @@ CR, e.g. ``'-1000.00``) as the value after the ``'``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from funds.choices import DonationChannel, DonationKind, DonorKind
-from funds.models import Campaign, Donation, Donor
+from funds.choices import DonationChannel, DonationKind, DonorKind, FundKind, SpendingCategory
+from funds.models import Campaign, Donation, Donor, Fund, Spending
 from imports import cells
 from life.models import Activity, ActivityKind
 from members.choices import Gender, MemberKind, VolunteerStatus
@@ -161,6 +162,9 @@ class Spec:
     importer_path: str
     natural_key: str
     order_by: tuple[str, ...] = ()
+    #: Values a column exports that no field holds: ``annotations()`` gives the expressions,
+    #: named by the columns' ``source``, when an export runs.
+    annotations: Callable[[], dict[str, models.Expression]] = dict
     by_header: dict[str, Column] = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -180,7 +184,8 @@ class Spec:
     def export_rows(self, queryset: models.QuerySet) -> Iterator[list[str]]:
         """Rows of ``queryset`` as the importer reads them (one streamed query)."""
         sources = [column.source for column in self.columns]
-        rows = queryset.order_by(*self.order_by).values_list(*sources)
+        rows = queryset.annotate(**self.annotations()).order_by(*self.order_by)
+        rows = rows.values_list(*sources)
         for values in rows.iterator(chunk_size=EXPORT_CHUNK):
             yield [column.export(value) for column, value in zip(self.columns, values, strict=True)]
 
@@ -473,10 +478,113 @@ ACTIVITIES = Spec(
     ),
 )
 
+
+def fund_kind_labels(kind: FundKind) -> set[str]:
+    """The labels a sheet may name a fund kind by, in Chinese and English."""
+    labels = set()
+    for language in (EXPORT_LANGUAGE, "en"):
+        with translation.override(language):
+            labels.add(str(kind.label))
+    return labels
+
+
+def fund_cell() -> models.Expression:
+    """A spending's fund as its sheet names it: blank for the branch's unrestricted fund, the
+    label of the matching fund's kind, a designated fund's name, else its project."""
+    with translation.override(EXPORT_LANGUAGE):
+        matching = str(FundKind.MATCHING.label)
+    return models.Case(
+        models.When(
+            fund__kind=FundKind.DESIGNATED,
+            then=Coalesce(NullIf("fund__name", models.Value("")), "fund__project"),
+        ),
+        models.When(fund__kind=FundKind.MATCHING, then=models.Value(matching)),
+        default=models.Value(""),
+        output_field=models.CharField(),
+    )
+
+
+SPENDINGS = Spec(
+    slug="spendings",
+    model=Spending,
+    title=pgettext_lazy("import", "Spendings"),
+    importer_path="imports.importers.SpendingImporter",
+    natural_key=_("voucher number"),
+    order_by=("spent_on", "voucher_no"),
+    annotations=lambda: {"fund_cell": fund_cell()},
+    columns=(
+        Column(
+            "voucher_no",
+            "凭证号",
+            "text",
+            "voucher_no",
+            True,
+            Spending,
+            "voucher_no",
+            example="QY-ZC-2025-0001",
+            rule=_("Unique: each voucher number is used once"),
+        ),
+        _region("branch__region_id"),
+        _branch("branch__name", "支出组织"),
+        Column(
+            "fund",
+            "资金账户",
+            "text",
+            "fund_cell",
+            model=Fund,
+            field="name",
+            help=_(
+                "Blank: the branch's unrestricted fund; 配捐 for its matching fund; else the "
+                "name or project of one of its designated funds"
+            ),
+        ),
+        Column("spent_on", "支出日期", "date", "spent_on", True, example="2025-06-18"),
+        Column("amount", "金额（元）", "signed_amount", "amount", True, example="5000.00"),
+        Column(
+            "category",
+            "支出类别",
+            "choice",
+            "category",
+            True,
+            choices=SpendingCategory,
+            example="aid",
+        ),
+        Column("project", "项目", "text", "project", model=Spending, field="project"),
+        Column(
+            "payee",
+            "收款方",
+            "text",
+            "payee",
+            True,
+            Spending,
+            "payee",
+            example="天玉镇敬老院",
+        ),
+        Column(
+            "purpose",
+            "用途",
+            "text",
+            "purpose",
+            True,
+            Spending,
+            "purpose",
+            example="采购过冬棉被 50 床",
+        ),
+    ),
+)
+
 #: Every import, by the slug of its URL.
 SPECS: dict[str, Spec] = {
     spec.slug: spec
-    for spec in (BRANCHES, MEMBERS, VOLUNTEERS, SERVICE_RECORDS, DONATIONS, ACTIVITIES)
+    for spec in (
+        BRANCHES,
+        MEMBERS,
+        VOLUNTEERS,
+        SERVICE_RECORDS,
+        DONATIONS,
+        SPENDINGS,
+        ACTIVITIES,
+    )
 }
 
 
