@@ -23,12 +23,14 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from itertools import accumulate
 
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 
 from bench.statements import (
+    ACTIVITY_INSERT,
     ALLOCATION,
     ALSO_AT_PLAN,
     ASSESSMENT_INSERT,
@@ -45,6 +47,7 @@ from bench.statements import (
     INDEXES_AND_REFERENCES,
     MEMBER_INSERT,
     PROJECT_CAMPAIGNS,
+    REQUIREMENT_INSERT,
     REVERSAL_INSERT,
     SECTORAL_PLAN,
     SERVICE_RECORD_INSERT,
@@ -53,6 +56,7 @@ from bench.statements import (
     VOLUNTEER_INSERT,
     WORK_TABLES,
 )
+from portal.demo.activities import REQUIRED
 
 #: Tables loaded beside the donations, on the second connection.
 PEOPLE_TABLES = [
@@ -62,9 +66,12 @@ PEOPLE_TABLES = [
     "members_servicerecord",
     "orgs_assessment",
     "orgs_assessment_items_met",
+    "life_activity",
 ]
 #: Tables the generator empties and fills; summary tables are rebuilt from them afterwards.
 RECORD_TABLES = [
+    "life_activity",
+    "life_requirement",
     "funds_donation",
     "funds_donor",
     "funds_campaign",
@@ -86,6 +93,16 @@ SEASON |= {11: 1.0, 12: 1.4}
 #: A Giving Day's three days weigh as much as 2.4 ordinary months: about 16% of a year.
 GIVING_DAY_WEIGHT = 2.4
 REVERSAL_EVERY = 2000  # one donation in 2,000 is reversed
+#: The activity kinds of the ledgers and their shares: the monthly theme day most, then the
+#: quarterly council meetings and trainings, the yearly congress, and services beyond them.
+ACTIVITY_SHARES = [
+    ("主题活动日", 0.55),
+    ("理事会", 0.17),
+    ("培训", 0.14),
+    ("会员代表大会", 0.05),
+    ("服务活动", 0.06),
+    ("应急救护培训", 0.03),
+]
 
 
 @dataclass(frozen=True)
@@ -106,13 +123,37 @@ class Scale:
     community_share: float = 0.65
     #: Codes that get a territorial branch of their level whatever their kind.
     also_at: tuple[str, ...] = ()
+    #: Activities in the branches' ledgers since January of last year.
+    activities: int = 0
 
 
 SCALES = {
     "national": Scale(
-        "national", "", 100_000, 5_000_000, 1_000_000, 3_000_000, 20_000_000, 500_000, 250, 3
+        "national",
+        "",
+        100_000,
+        5_000_000,
+        1_000_000,
+        3_000_000,
+        20_000_000,
+        500_000,
+        250,
+        3,
+        activities=3_000_000,
     ),
-    "province": Scale("province", "36", 5_000, 250_000, 50_000, 150_000, 1_000_000, 25_000, 15, 1),
+    "province": Scale(
+        "province",
+        "36",
+        5_000,
+        250_000,
+        50_000,
+        150_000,
+        1_000_000,
+        25_000,
+        15,
+        1,
+        activities=150_000,
+    ),
 }
 
 
@@ -148,6 +189,7 @@ class Generator:
                 ("volunteers", self.volunteers),
                 ("service_records", self.service_records),
                 ("assessments", self.assessments),
+                ("activities", self.activities),
                 ("vacuum_people", self.vacuum_people),
             ],
         ]
@@ -288,6 +330,29 @@ class Generator:
         with self.bulk("orgs_assessment") as cursor:
             cursor.execute(ASSESSMENT_INSERT, self.params())
             cursor.execute(ASSESSMENT_ITEMS_INSERT)
+
+    def activities(self) -> None:
+        """The default standard's requirements (the demo's), and the branches' ledgers."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                REQUIREMENT_INSERT,
+                {
+                    "names": [name for name, _frequency, _minimum in REQUIRED],
+                    "frequencies": [str(frequency) for _name, frequency, _minimum in REQUIRED],
+                    "minimums": [minimum for _name, _frequency, minimum in REQUIRED],
+                },
+            )
+        kinds, shares = zip(*ACTIVITY_SHARES, strict=True)
+        with self.bulk("life_activity") as cursor:
+            cursor.execute(
+                ACTIVITY_INSERT,
+                self.params(
+                    n=self.scale.activities,
+                    since=date(self.today.year - 1, 1, 1),
+                    kinds=list(kinds),
+                    shares=list(accumulate(shares))[:-1],
+                ),
+            )
 
     def donations(self) -> None:
         buckets = list(donation_buckets(self.start, self.today))

@@ -97,6 +97,9 @@ def table(results: dict) -> str:
     lines = [_heading(results)]
     lines += _timing_block("Rollup API over HTTP, token", results["rollup_api"], results)
     lines += _timing_block("Rollup in process (SQL only)", results["rollup_in_process"])
+    if "compliance_in_process" in results:
+        title = "Activity compliance per child, in process"
+        lines += _timing_block(title, results["compliance_in_process"])
     lines += _timing_block("Baseline: GROUP BY over the records", results["baseline"])
     lines += _timing_block("Dashboard pages, signed in", results["dashboard"])
     lines += _writes_block(results["writes"])

@@ -113,6 +113,7 @@ def measure(url: str, results: dict, args, save) -> None:
     save()
     results["baseline"], results["figures_checked"] = measure_baseline(url, regions, rollups, args)
     results["rollup_in_process"] = measure_in_process(regions, args)
+    results["compliance_in_process"] = measure_compliance(regions, args)
     save()
     results["verify_rollups"] = run_verify_rollups(url)
     save()
@@ -185,6 +186,7 @@ def data_counts() -> dict:
         "service_records": "members_servicerecord",
         "campaigns": "funds_campaign",
         "donations": "funds_donation",
+        "activities": "life_activity",
     }
     counts = {}
     with connection.cursor() as cursor:
@@ -343,6 +345,26 @@ def measure_in_process(regions: dict, args) -> dict:
                 lambda region=region: region_rollup(region=region, year=args.year),
                 repeat=min(args.repeat, 50),
                 warmup=3,
+            )
+        )
+    return timings
+
+
+def measure_compliance(regions: dict, args) -> dict:
+    """The 组织生活 panel's compliance per child (``life.selectors.compliance_by_child``, which
+    reads the branches, their requirements and the year's activities) for the superuser."""
+    from django.contrib.auth import get_user_model
+
+    from life.selectors import compliance_by_child
+
+    user = get_user_model().objects.get(username=USERNAME)
+    timings = {}
+    for level, code in regions.items():
+        timings[level] = summary(
+            timed(
+                lambda code=code: compliance_by_child(user=user, code=code, year=args.year),
+                repeat=min(args.repeat, 20),
+                warmup=2,
             )
         )
     return timings

@@ -392,6 +392,62 @@ SELECT a.id, i.id FROM orgs_assessment a
   JOIN orgs_standarditem i ON i.standard_id = a.standard_id AND i.number <= a.met_count
 """
 
+# The default standard's required activities (the demo's: portal.demo.activities.REQUIRED).
+REQUIREMENT_INSERT = """
+INSERT INTO life_requirement (created_at, updated_at, standard_id, kind_id, frequency, minimum)
+SELECT now(), now(), s.id, k.id, req.frequency, req.minimum
+  FROM orgs_standard s
+ CROSS JOIN unnest(%(names)s::text[], %(frequencies)s::text[], %(minimums)s::int[])
+       AS req(name, frequency, minimum)
+  JOIN life_activitykind k ON k.name = req.name AND k.region_id IS NULL
+ WHERE s.is_default
+ON CONFLICT DO NOTHING
+"""
+
+# The activity ledgers since %(since)s: active branches record about ten times as many
+# activities as dormant ones (preparing and dissolved branches none), each active branch a
+# little more or less than the next; the kinds of %(kinds)s in the shares that the cumulative
+# %(shares)s cut out of [0, 1); one entry in 25 recorded late (weeks after the day; none of the
+# last ten weeks), the others within days.
+ACTIVITY_INSERT = """
+WITH kinds AS (
+    SELECT array_agg(id ORDER BY array_position(%(kinds)s::text[], name::text)) AS ids
+      FROM life_activitykind WHERE region_id IS NULL AND name = ANY (%(kinds)s::text[])
+)
+INSERT INTO life_activity (created_at, updated_at, branch_id, region_code, kind_id, held_on,
+                           place, members_present, volunteers_present, summary, attachment,
+                           late, recorded_by_id)
+SELECT stamp, stamp, branch_id, region_id, kind_id, held_on,
+       (ARRAY['镇政府会议室', '红十字会办公室', '村委会活动室', '新时代文明实践站',
+              '社区服务中心'])[1 + floor(r_place * 5)::int],
+       3 + floor(r_people * 25)::int, floor(r_people * 12)::int, '', '', late, NULL
+  FROM (
+    SELECT branch_id, region_id, held_on, late AND held_on <= %(today)s::date - 70 AS late,
+           r_place, r_people,
+           kinds.ids[1 + width_bucket(r_kind, %(shares)s::float8[])] AS kind_id,
+           least(now(), (held_on + CASE WHEN late AND held_on <= %(today)s::date - 70 THEN 30 + floor(r_place * 40)::int
+                                        ELSE floor(r_place * 5)::int END
+                         + interval '10 hours') AT TIME ZONE %(tz)s) AS stamp
+      FROM kinds, (
+        SELECT b.id AS branch_id, b.region_id, random() AS r_kind, random() AS r_place,
+               random() AS r_people, random() < 0.04 AS late,
+               b.first_on + floor(random() * (%(today)s::date - b.first_on + 1))::int AS held_on
+          FROM (
+            SELECT id, region_id, first_on, w, sum(w) OVER (ORDER BY id) AS cum,
+                   sum(w) OVER () AS total
+              FROM (SELECT id, region_id, greatest(founded_on, %(since)s::date) AS first_on,
+                           CASE status WHEN 'active' THEN 8 + id %% 5 WHEN 'dormant' THEN 1
+                                ELSE 0 END AS w
+                      FROM orgs_branch) x
+             WHERE w > 0 AND first_on <= %(today)s::date
+          ) b
+         CROSS JOIN LATERAL generate_series(1,
+             (div(%(n)s * b.cum, b.total) - div(%(n)s * (b.cum - b.w), b.total))::int) g
+      ) a
+  ) s
+ ORDER BY held_on
+"""
+
 # One time bucket of donations: each branch's share, on random days of the bucket, in date
 # order (the order records arrive in). On a Giving Day most gifts are small online gifts to
 # the province's Giving Day campaign; other days bring bank transfers, cash, goods, flood

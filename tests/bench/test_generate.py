@@ -19,6 +19,7 @@ from bench.generate import SCALES, Generator, Scale, donation_buckets
 SMALL = Scale(
     "test", "36", branches=300, members=3000, volunteers=600, service_records=1800,
     donations=20000, donors=300, projects=4, emergencies_per_year=1, township_coverage=0.05,
+    activities=2500,
 )  # fmt: skip
 
 
@@ -50,6 +51,7 @@ def test_generator_fills_every_table_with_the_planned_counts(data):
     assert scalar("SELECT count(*) FROM members_volunteer") == SMALL.volunteers
     assert scalar("SELECT count(*) FROM members_servicerecord") == SMALL.service_records
     assert scalar("SELECT count(*) FROM funds_donation") == SMALL.donations + reversals
+    assert scalar("SELECT count(*) FROM life_activity") == SMALL.activities
 
 
 def test_summaries_match_the_records_after_generation(data):
@@ -57,7 +59,8 @@ def test_summaries_match_the_records_after_generation(data):
 
 
 def test_records_carry_their_branch_region_code(data):
-    for table in ("members_member", "members_volunteer", "members_volunteerteam", "funds_donation"):
+    tables = ("members_member", "members_volunteer", "members_volunteerteam", "funds_donation")
+    for table in (*tables, "life_activity"):
         assert (
             scalar(
                 f"SELECT count(*) FROM {table} t JOIN orgs_branch b ON b.id = t.branch_id "  # noqa: S608 (fixed table names)
@@ -91,6 +94,41 @@ def test_references_point_at_existing_rows(data):
             "SELECT count(*) FROM members_volunteer v JOIN members_volunteerteam t "
             "ON t.id = v.team_id WHERE t.branch_id <> v.branch_id"
         )
+        == 0
+    )
+
+
+def test_activities_are_held_by_branches_that_exist_since_january_of_last_year(data):
+    since = date(data.today.year - 1, 1, 1)
+    assert (
+        scalar(
+            "SELECT count(*) FROM life_activity a JOIN orgs_branch b ON b.id = a.branch_id "
+            "WHERE b.status NOT IN ('active', 'dormant') OR a.held_on < b.founded_on "
+            "OR a.held_on < %s OR a.held_on > %s",
+            [since, data.today],
+        )
+        == 0
+    )
+    # Active branches keep ledgers; dormant ones barely.
+    per_branch = dict(_rows(
+        "SELECT b.status, count(a.id)::numeric / count(DISTINCT b.id) FROM orgs_branch b "
+        "LEFT JOIN life_activity a ON a.branch_id = b.id "
+        "WHERE b.status IN ('active', 'dormant') GROUP BY 1"
+    ))  # fmt: skip
+    assert per_branch["active"] > 5 * per_branch["dormant"]
+
+
+def test_activities_are_mostly_of_the_default_standards_required_kinds_and_few_late(data):
+    required = scalar(
+        "SELECT count(*) FROM life_activity a JOIN life_requirement r ON r.kind_id = a.kind_id "
+        "JOIN orgs_standard s ON s.id = r.standard_id WHERE s.is_default"
+    )
+    assert scalar("SELECT count(*) FROM life_requirement") == 4
+    assert 0.85 < required / SMALL.activities < 0.95
+    late = scalar("SELECT count(*) FROM life_activity WHERE late")
+    assert 0 < late < 0.1 * SMALL.activities
+    assert (
+        scalar("SELECT count(*) FROM life_activity WHERE late AND created_at::date - held_on < 30")
         == 0
     )
 
