@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -126,7 +127,14 @@ def expected_occurrences(
         return 0
     first = max(start, founded_on) if founded_on else start
     last = min(end, dissolved_on) if dissolved_on else end
-    return minimum * sum(1 for _period in periods(frequency, first, last))
+    return minimum * _period_count(str(frequency), first, last)
+
+
+@lru_cache(maxsize=4096)
+def _period_count(frequency: str, first: date, last: date) -> int:
+    """The periods of ``frequency`` in ``first`` … ``last``: the same few windows recur for
+    every branch of a region, so a count is worked out once."""
+    return sum(1 for _period in periods(frequency, first, last))
 
 
 def _add_months(day: date, months: int) -> date:
