@@ -8,6 +8,7 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import BlindIndexField, EncryptedCharField
@@ -136,6 +137,10 @@ class Campaign(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """The campaign's page (the admin's "view on site")."""
+        return reverse("portal:campaign_detail", args=[self.pk])
 
 
 class FundQuerySet(RegionScopedQuerySet):

@@ -48,4 +48,5 @@ urlpatterns = [
     path("gaps/export/", views.country_gaps_export, name="country_gaps_export"),
     path("search/", views.search, name="region_search"),
     path("branches/<int:pk>/", views.branch_detail, name="branch_detail"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
 ]

@@ -14,6 +14,7 @@ from core.access import AccessDenied, Action, can, is_signed_in, sees_country
 from core.audit import AuditKind, Outcome, log_security_event
 from core.exports import CHUNK_SIZE, FORMAT_VAR, WRITERS
 from core.todo import todo_list
+from funds.selectors import campaign_figures, campaign_get
 from orgs.choices import CODE_LENGTH
 from orgs.selectors import branch_get, region_exact, region_paths, region_search
 from portal.forms import GapLevelForm, RegionSearchForm, YearForm
@@ -161,6 +162,20 @@ def branch_detail(request, pk: int):
         "as_of": timezone.now(),
     }
     return render(request, "orgs/branch_detail.html", context)
+
+
+@require_GET
+@login_required
+def campaign_detail(request, pk: int):
+    """A campaign: its target, the money raised and the goods, its designated funds'
+    received, spent and balance, per child region of the part the user sees, and what its
+    funds paid for per project and category."""
+    campaign = campaign_get(user=request.user, pk=pk)
+    context = {
+        "figures": campaign_figures(user=request.user, campaign=campaign),
+        "as_of": timezone.now(),
+    }
+    return render(request, "funds/campaign_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

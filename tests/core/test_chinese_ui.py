@@ -22,6 +22,7 @@ from tests.conftest import QINGYUAN
 from tests.core.english import english_in, visible_texts
 from tests.factories import (
     BranchFactory,
+    CampaignFactory,
     DonationFactory,
     MemberFactory,
     PositionFactory,
@@ -66,6 +67,8 @@ def world(db, county_staff):
     PositionFactory(branch=branch)
     ServiceRecordFactory()
     DonationFactory(branch=branch)
+    campaign = CampaignFactory(name="青原区助学", region_id=QINGYUAN)
+    DonationFactory(branch=branch, campaign=campaign)
     StandardFactory(region_id=QINGYUAN)
     # A vintage that closed the branch's town: the 区划变更 page has a report and a branch.
     vintage = Vintage.objects.create(name="2024", effective_on=datetime.date(2024, 6, 30))
@@ -82,7 +85,7 @@ def world(db, county_staff):
         data=b"x",
         status="done",
     )
-    return {"branch": branch, "job": job}
+    return {"branch": branch, "job": job, "campaign": campaign}
 
 
 def _page_urls(world) -> list[str]:
@@ -92,6 +95,7 @@ def _page_urls(world) -> list[str]:
         "portal:region_dashboard": [QINGYUAN],
         "portal:region_gaps": [QINGYUAN],
         "portal:branch_detail": [world["branch"].pk],
+        "portal:campaign_detail": [world["campaign"].pk],
         "imports:upload": [kind],
         "imports:job_detail": [world["job"].pk],
     }

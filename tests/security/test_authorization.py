@@ -614,6 +614,10 @@ def attack_autocomplete(m: Matrix, world, model_admin):
 # Dashboards --------------------------------------------------------------------------------
 
 
+#: The records a page with ``<int:pk>`` shows, by route name (else a branch).
+PAGE_RECORDS = {"portal:campaign_detail": Campaign}
+
+
 def attack_pages(m: Matrix, world):
     sentinels = world.forbidden_sentinels()
     foreign_links = [f"/regions/{code}/" for code in (world.sibling.county, world.sibling.township)]
@@ -631,7 +635,7 @@ def attack_pages(m: Matrix, world):
                         allowed=(404,),
                     )
         elif "<int:pk>" in pattern:
-            for pk in world.foreign_ids(Branch):
+            for pk in world.forbidden_ids(PAGE_RECORDS.get(name, Branch)):
                 m.check(
                     name,
                     "page read",
@@ -662,6 +666,16 @@ def attack_pages(m: Matrix, world):
         "page read (control)",
         m.browser.get(reverse("portal:branch_detail", kwargs={"pk": own})),
         sentinels=sentinels,
+        allowed=(200,),
+    )
+    # The city's campaign is read from below, its money only in the reader's own part: the
+    # city branch's gift (777.77) is not.
+    city_campaign = world.city.records[Campaign][0].pk
+    m.check(
+        "portal:campaign_detail",
+        "page read (control: the city's campaign, own part)",
+        m.browser.get(reverse("portal:campaign_detail", kwargs={"pk": city_campaign})),
+        sentinels=[world.sibling.sentinel, "777.77", *foreign_links],
         allowed=(200,),
     )
 
