@@ -34,6 +34,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Left
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -593,6 +594,11 @@ def _campaigns_chart(campaigns: list) -> dict:
         "values": values,
         "others": len(rest),
         "series": figure_label("donations.amount"),
+        # Each campaign drawn has its page (funds: /campaigns/<id>/).
+        "pages": [
+            {"name": campaign.name, "url": reverse("portal:campaign_detail", args=[campaign.id])}
+            for campaign in shown
+        ],
     }
 
 

@@ -156,3 +156,13 @@ def test_the_page_reads_the_same_queries_whatever_the_number_of_gifts(
 def test_signed_out_visitors_are_sent_to_sign_in(client, campaign):
     response = client.get(f"/campaigns/{campaign.pk}/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_dashboard_links_each_campaign_it_draws_to_its_page(client, city_official, campaign):
+    client.force_login(city_official)
+    html = client.get("/regions/3608/", {"year": 2025}).content.decode()
+    assert f'<a href="/campaigns/{campaign.pk}/">{campaign.name}</a>' in html
+    client.force_login(city_official)
+    assert (
+        'id="campaign-pages"' not in client.get("/regions/3608/", {"year": 2019}).content.decode()
+    )
