@@ -171,3 +171,28 @@ def test_compliance_query_stays_one_with_twice_the_branches(
         held(BranchFactory(region_id=DONGGU, name=f"新组织{n}"), council, date(2024, 11, 1))
     with django_assert_num_queries(1):
         compliance_by_child(user=county_staff, code=QINGYUAN, year=2024)
+
+
+def test_the_citys_dashboard_shows_each_countys_compliance_and_the_provinces_does_not(
+    client, city_official, superuser, monthly_council, council
+):
+    """A monthly council meeting owed by two branches founded before last year: 24 owed in
+    青原区; 天玉镇's branch held 5 months (two meetings in March count once), 东固's 1."""
+    year = timezone.localdate().year - 1
+    tianyu = BranchFactory(region_id=TIANYU, founded_on=date(2019, 1, 1))
+    donggu = BranchFactory(region_id=DONGGU, founded_on=date(2019, 1, 1))
+    for month, day in ((1, 5), (2, 5), (3, 5), (3, 20), (4, 5), (5, 5)):
+        held(tianyu, council, date(year, month, day))
+    held(donggu, council, date(year, 6, 1))
+    client.force_login(city_official)
+    html = client.get(f"/regions/{JIAN}/", {"year": year}).content.decode()
+    row = html.split(f'data-life="{QINGYUAN}"')[1].split("</tr>")[0]
+    cells = {
+        name: row.split(f'data-cell="{name}">')[1].split("<")[0]
+        for name in ("owed", "held-required", "compliance")
+    }
+    assert cells == {"owed": "24", "held-required": "6", "compliance": "25%"}
+    client.force_login(superuser)
+    html = client.get("/regions/36/", {"year": year}).content.decode()
+    assert 'data-cell="compliance"' not in html
+    assert "规定活动完成率在市级及以下区划的概览中显示" in html

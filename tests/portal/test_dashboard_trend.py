@@ -178,8 +178,9 @@ def test_dashboard_queries_stay_fixed_when_the_years_double(
         # ancestors for the breadcrumbs, 16 branches registered at the region, 17 the
         # user's region in the header, 18 whether a unit opened or closed since the end of
         # YEAR (a past year), 19 the rectification cases per child (branch life), 20 the
-        # evaluation ratings of YEAR and the year before, 21 the community requests' times.
-        with django_assert_num_queries(21):
+        # evaluation ratings of YEAR and the year before, 21 the community requests' times,
+        # 22 the required activities owed and held per child.
+        with django_assert_num_queries(22):
             return client.get(reverse("portal:region_dashboard", args=[JIAN]), {"year": YEAR})
 
     for year in YEARS:
@@ -211,8 +212,8 @@ def test_home_of_staff_adds_one_query_per_to_do_item(
     # user's imports finished unseen, the user's exports ready; 12 the latest year with
     # donations, 13-22 the rollup, 23 the months and the five years, 24 the ancestors, 25
     # branches registered at the county, 26 the user's region in the header, 27 the
-    # rectification cases per child (branch life), 28 the evaluation ratings, 29 the
-    # community requests' response times.
-    with django_assert_num_queries(29):
+    # rectification cases per child (branch life), 28 the required activities owed and
+    # held per child, 29 the evaluation ratings, 30 the community requests' response times.
+    with django_assert_num_queries(30):
         response = client.get(reverse("portal:home"))
     assert len(response.context["todo"]) == 9
