@@ -103,11 +103,7 @@ class Activities:
     def rectify(self) -> None:
         """Two weak township branches of Ji'an under rectification (one past its deadline,
         one within it), and an ordinary one whose rectification was accepted."""
-        townships = [
-            b
-            for b in self.plan.branches
-            if self._keeps_a_ledger(b) and b.status == BranchStatus.ACTIVE
-        ]
+        townships = [b for b in self.plan.branches if self._rated(b)]
         weak = [b for b in townships if b.rating == BranchRating.WEAK][:2]
         ordinary = [b for b in townships if b.rating == BranchRating.NORMAL][:1]
         cases = [
@@ -155,11 +151,7 @@ class Activities:
         """Each county of Ji'an rates its township branches in the last two years (five stars
         for the model ones, one for the weak, between for the rest), one rating corrected;
         this year 青原区's campaign is open, half its self-assessments waiting for review."""
-        townships = [
-            b
-            for b in self.plan.branches
-            if self._keeps_a_ledger(b) and b.status == BranchStatus.ACTIVE
-        ]
+        townships = [b for b in self.plan.branches if self._rated(b)]
         counties = sorted({b.region_id[:6] for b in townships})
         required = {self.kinds[name].pk for name, *_ in REQUIRED}
         self._held: dict[int, int] = {}
@@ -248,10 +240,19 @@ class Activities:
 
     @staticmethod
     def _keeps_a_ledger(branch: Branch) -> bool:
+        """Every branch of Ji'an the standard asks activities of: active or dormant."""
+        return branch.region_id.startswith(CITY) and branch.status in (
+            BranchStatus.ACTIVE,
+            BranchStatus.DORMANT,
+        )
+
+    @classmethod
+    def _rated(cls, branch: Branch) -> bool:
+        """The active township branches of Ji'an, which their counties rate each year."""
         return (
             branch.kind == BranchKind.TOWNSHIP
-            and branch.region_id.startswith(CITY)
-            and branch.status in (BranchStatus.ACTIVE, BranchStatus.DORMANT)
+            and cls._keeps_a_ledger(branch)
+            and branch.status == BranchStatus.ACTIVE
         )
 
     def _diligence(self, branch: Branch) -> float:
