@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Left
 from django.utils import timezone
@@ -155,7 +155,8 @@ def branch_requirements(*, user, code: str, start: date, end: date) -> list[Bran
     branches_sql, branches_params = branches.query.sql_with_params()
     child = next((n for n in CODE_LENGTHS if n > len(code)), len(code))
     params = [*branches_params, f"{code}%", start, end, child, child]
-    with connection.cursor() as cursor:
+    # Where the router reads activities: the replica for a dashboard, as its other figures.
+    with connections[read_alias(Activity)].cursor() as cursor:
         cursor.execute(_REQUIREMENTS_SQL.format(branches=branches_sql), params)
         rows = cursor.fetchall()
     return [_branch_requirement(row, start=start, end=end) for row in rows]
