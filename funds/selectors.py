@@ -155,8 +155,7 @@ def campaign_figures(*, user, campaign: Campaign) -> CampaignFigures:
 
     A county staffer opening the province's Giving Day sees their county's part only."""
     scope = scope_of(user)
-    scope = "-" if scope is None else scope
-    code = scope if scope.startswith(campaign.region_id) else campaign.region_id
+    code = scope if scope and scope.startswith(campaign.region_id) else campaign.region_id
     if not in_scope(user, code):
         code = "-"  # no region code starts with it: every figure is zero
     length = child_code_length(code)

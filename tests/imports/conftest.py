@@ -81,6 +81,23 @@ def sheet(kind: str, *records: dict) -> list[list]:
     return [header] + [[record.get(h, "") for h in header] for record in records]
 
 
+def check(kind: str, rows, user, name="f.csv", data=None):
+    """The dry run of ``rows`` (a CSV of them, or ``data`` named ``name``) as ``user``."""
+    data = data if data is not None else csv_bytes(rows)
+    result, _importer = engine.check(SPECS[kind], data, name, user=user)
+    return result
+
+
+def run(kind: str, rows, user, name="f.csv"):
+    """The import of a CSV of ``rows`` as ``user``, in one transaction."""
+    return engine.run(SPECS[kind], csv_bytes(rows), name, user=user)
+
+
+def errors_of(result) -> list[tuple[int, str]]:
+    """(row, column) of each error of a result."""
+    return [(error.row, error.column) for error in result.errors]
+
+
 def row_errors(kind: str, user, cells: dict) -> dict[str, list[str]]:
     """The errors of a dry run of a one-row sheet, by column key; ``cells`` by column key."""
     spec = SPECS[kind]

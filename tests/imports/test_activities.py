@@ -3,6 +3,7 @@ kinds a branch may use, the scope, the natural key, the summaries and the round 
 
 import datetime
 import io
+from functools import partial
 
 import pytest
 from django.db import connection
@@ -11,7 +12,6 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from core.exports import safe_cell
-from imports import engine
 from imports.specs import SPECS
 from imports.workbook import LISTS_SHEET, template_xlsx
 from life.models import Activity, ActivityKind, Requirement
@@ -19,7 +19,7 @@ from life.summaries import ActivitySummary
 from orgs.models import Region, Standard
 from tests.conftest import JIZHOU, QINGYUAN
 from tests.factories import BranchFactory, StandardFactory
-from tests.imports.conftest import csv_bytes, sheet, xlsx_bytes
+from tests.imports.conftest import check, errors_of, run, sheet, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -45,18 +45,8 @@ def activity(**cells) -> dict:
     return record | cells
 
 
-def check(rows, user, name="f.csv", data=None):
-    data = data if data is not None else csv_bytes(rows)
-    result, _importer = engine.check(SPEC, data, name, user=user)
-    return result
-
-
-def run(rows, user):
-    return engine.run(SPEC, csv_bytes(rows), "f.csv", user=user)
-
-
-def errors_of(result) -> list[tuple[int, str]]:
-    return [(error.row, error.column) for error in result.errors]
+check = partial(check, "activities")
+run = partial(run, "activities")
 
 
 @pytest.fixture

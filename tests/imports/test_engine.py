@@ -38,10 +38,12 @@ from tests.factories import (
     VolunteerTeamFactory,
 )
 from tests.imports.conftest import (
+    check,
     csv_bytes,
     donation,
     edit_sheet,
     peak_memory,
+    run,
     sheet,
     xlsx_bytes,
 )
@@ -50,16 +52,6 @@ pytestmark = pytest.mark.django_db
 TOMORROW = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
 MiB = 2**20
 XFD = 16_384
-
-
-def check(kind, rows, user, name="f.csv", data=None):
-    data = data if data is not None else csv_bytes(rows)
-    result, _importer = engine.check(SPECS[kind], data, name, user=user)
-    return result
-
-
-def run(kind, rows, user, name="f.csv"):
-    return engine.run(SPECS[kind], csv_bytes(rows), name, user=user)
 
 
 def member(**cells):

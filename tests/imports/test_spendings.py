@@ -6,6 +6,7 @@ import datetime
 import threading
 import time
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.db import connection, transaction
@@ -16,11 +17,10 @@ from core.exports import safe_cell
 from funds.choices import FundKind
 from funds.models import FundBalance, Spending
 from funds.services import donation_record, fund_create, spending_reverse
-from imports import engine
 from imports.engine import ImportFailed
 from imports.specs import SPECS
 from tests.factories import BranchFactory
-from tests.imports.conftest import csv_bytes, sheet, xlsx_bytes
+from tests.imports.conftest import check, errors_of, run, sheet, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -42,18 +42,8 @@ def spending(voucher: str, **cells) -> dict:
     return record | cells
 
 
-def check(rows, user, name="f.csv", data=None):
-    data = data if data is not None else csv_bytes(rows)
-    result, _importer = engine.check(SPEC, data, name, user=user)
-    return result
-
-
-def run(rows, user):
-    return engine.run(SPEC, csv_bytes(rows), "f.csv", user=user)
-
-
-def errors_of(result) -> list[tuple[int, str]]:
-    return [(error.row, error.column) for error in result.errors]
+check = partial(check, "spendings")
+run = partial(run, "spendings")
 
 
 def balance(fund) -> Decimal:
